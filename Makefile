@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: MIT
+# Sprig's one Makefile. Targets: all run test bench iso debug format clean.
+# Everything it makes goes under build/. `make CROSS=i686-elf-` picks a
+# cross compiler; the default is i686-elf- if installed, else Debian's
+# i686-linux-gnu- used freestanding.
+
+CROSS ?= $(if $(shell command -v i686-elf-gcc 2>/dev/null),i686-elf-,i686-linux-gnu-)
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJDUMP := $(CROSS)objdump
+NM := $(CROSS)nm
+HOSTCC ?= cc
+B := build
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+LDFLAGS := -m elf_i386 -z noexecstack
+
+COMMON_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -m32 -march=i686 -ffreestanding \
+	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-mgeneral-regs-only -nostdlib -I. -Iinclude -MMD -MP
+KCFLAGS := $(COMMON_CFLAGS) -DSPRIG_NUCLEUS
+UCFLAGS := $(COMMON_CFLAGS)
+LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
+
+# The nucleus: explicit object lists, one object per concept.
+KOBJS := boot/entry.o \
+	nucleus/main.o nucleus/console.o nucleus/panic.o nucleus/power.o nucleus/cpu.o \
+	nucleus/trapasm.o nucleus/trap.o nucleus/pic.o nucleus/timer.o nucleus/swtch.o \
+	nucleus/thread.o nucleus/sched.o nucleus/domain.o nucleus/elf.o nucleus/loader.o \
+	nucleus/syscall.o \
+	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o \
+	lib/c/string.o lib/c/format.o
+KOBJS := $(addprefix $(B)/k/,$(KOBJS))
+
+# The user C library and the programs built on it.
+LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o)
+USER_PROGS := hello spin fault badptr threads exiter
+USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
+
+all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf
+
+$(B)/k/%.o: %.c
+	@mkdir -p $(@D); echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/k/%.o: %.S
+	@mkdir -p $(@D); echo "  AS      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/u/%.o: %.c
+	@mkdir -p $(@D); echo "  CC [u]  $<"
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(B)/u/%.o: %.S
+	@mkdir -p $(@D); echo "  AS [u]  $<"
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+# Two links: the first gives the addresses for the symbol table, the second
+# includes it. .ksyms follows all code, so no code address moves (checked).
+$(B)/kernel.elf: $(KOBJS) boot/linker.ld tools/ksyms.sh
+	@mkdir -p $(B)/k; echo "  LD      $@"
+	$(Q)tools/ksyms.sh /dev/null > $(B)/k/ksyms0.S
+	$(Q)$(CC) $(KCFLAGS) -c $(B)/k/ksyms0.S -o $(B)/k/ksyms0.o
+	$(Q)$(LD) $(LDFLAGS) -T boot/linker.ld -o $(B)/k/pass1.elf $(KOBJS) $(B)/k/ksyms0.o $(LIBGCC)
+	$(Q)$(NM) -n $(B)/k/pass1.elf > $(B)/k/pass1.nm
+	$(Q)tools/ksyms.sh $(B)/k/pass1.nm > $(B)/k/ksyms.S
+	$(Q)$(CC) $(KCFLAGS) -c $(B)/k/ksyms.S -o $(B)/k/ksyms.o
+	$(Q)$(LD) $(LDFLAGS) -T boot/linker.ld -o $@ $(KOBJS) $(B)/k/ksyms.o $(LIBGCC)
+	$(Q)$(NM) -n $@ > $(B)/kernel.sym
+	@grep -i ' t ' $(B)/k/pass1.nm > $(B)/k/t1; grep -i ' t ' $(B)/kernel.sym > $(B)/k/t2; \
+	  cmp -s $(B)/k/t1 $(B)/k/t2 || { echo "ksyms: code moved between links"; exit 1; }
+	$(Q)$(OBJDUMP) -d -S $@ > $(B)/kernel.asm
+
+$(B)/user/libc.a: $(LIBC_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
+
+$(B)/user/%.elf: $(B)/u/user/%.o $(B)/user/libc.a user/user.ld
+	@echo "  LD [u]  $@"
+	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(B)/u/lib/c/crt0.o $< $(B)/user/libc.a $(LIBGCC)
+	$(Q)$(OBJDUMP) -d -S $@ > $(@:.elf=.asm)
+	$(Q)$(NM) -n $@ > $(@:.elf=.sym)
+
+# Malformed boot modules for the loader tests.
+$(B)/user/garbage.elf:
+	@mkdir -p $(@D)
+	$(Q)printf 'this is not an ELF file, just text long enough to have a header\n' > $@
+$(B)/user/truncated.elf: $(B)/user/hello.elf
+	$(Q)head -c 300 $< > $@
+
+ISO_MODULES := $(B)/user/hello.elf
+iso: $(B)/sprig.iso
+$(B)/sprig.iso: $(B)/kernel.elf $(ISO_MODULES) boot/grub.cfg tools/mkiso.sh
+	$(Q)tools/mkiso.sh $@ $(B)/kernel.elf $(ISO_MODULES)
+$(B)/test/sprig-test.iso: $(B)/kernel.elf $(ISO_MODULES) boot/grub.cfg tools/mkiso.sh
+	@mkdir -p $(@D)
+	$(Q)ISO_APPEND=poweroff=idle tools/mkiso.sh $@ $(B)/kernel.elf $(ISO_MODULES)
+
+deps:
+	@tools/deps.sh
+
+RUN_MODULES := $(B)/user/hello.elf
+run: deps all
+	tools/qemu.sh --modules "$(subst $(eval) ,$(comma),$(RUN_MODULES))"
+
+debug: deps all
+	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"
+	tools/qemu.sh --debug --modules "$(subst $(eval) ,$(comma),$(RUN_MODULES))"
+
+bench: deps all
+	@echo "make bench: nothing to measure yet; door calls arrive with the doors issue."
+
+# Unit tests: CMocka, for the host, from the same sources as the nucleus.
+UNIT_TESTS := frame elf pagetable uaccess format
+UNIT_SRCS_frame := vmm/frame.c
+UNIT_SRCS_elf := nucleus/elf.c
+UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c
+UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c
+UNIT_SRCS_format := lib/c/format.c
+HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST \
+	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format
+$(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRCS_%)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< tests/unit/host.c $(UNIT_SRCS_$*) -lcmocka
+
+unit: $(UNIT_TESTS:%=$(B)/unit/%)
+	@tools/run-unit.sh $^
+
+SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')
+format:
+	clang-format -i $(SOURCES)
+format-check:
+	@clang-format --dry-run --Werror $(SOURCES) && echo "PASS format"
+
+test: deps
+	@tools/test.sh
+
+clean:
+	rm -rf $(B)
+
+comma := ,
+.SECONDEXPANSION:
+.PHONY: all run test bench iso debug clean deps unit format format-check
+.SUFFIXES:
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System-call wrappers, the C start-up (crt_main), and strerror.
+ *
+ * Entry points: one per system call (lib/c/libc.h), crt_main.
+ */
+#include "lib/c/libc.h"
+
+#define MAX_ARGS 16
+
+int main(int argc, char **argv);
+void thread_start(void);
+
+int sys_null(void)
+{
+	return sprig_syscall(SYS_NULL, 0, 0, 0, 0);
+}
+
+int console_write(const char *buf, size_t len)
+{
+	return sprig_syscall(SYS_CONSOLE_WRITE, (uint32_t)buf, len, 0, 0);
+}
+
+/* Starts fn(arg) on a new thread whose stack is [stack, stack + size). */
+int thread_create(void (*fn)(void *), void *arg, void *stack, size_t stack_size)
+{
+	uint32_t *sp = (uint32_t *)(((uintptr_t)stack + stack_size) & ~(uintptr_t)15);
+	sp -= 3;              /* padding: 16-byte alignment at the call of fn */
+	*--sp = (uint32_t)arg;
+	*--sp = (uint32_t)fn; /* popped by thread_start */
+	return sprig_syscall(SYS_THREAD_CREATE, (uint32_t)thread_start, (uint32_t)sp, 0, 0);
+}
+
+void thread_exit(void)
+{
+	sprig_syscall(SYS_THREAD_EXIT, 0, 0, 0, 0);
+	__builtin_unreachable();
+}
+
+int thread_self(void)
+{
+	return sprig_syscall(SYS_THREAD_SELF, 0, 0, 0, 0);
+}
+
+void domain_exit(int status)
+{
+	sprig_syscall(SYS_DOMAIN_EXIT, (uint32_t)status, 0, 0, 0);
+	__builtin_unreachable();
+}
+
+void exit(int status)
+{
+	domain_exit(status);
+}
+
+int yield(void)
+{
+	return sprig_syscall(SYS_YIELD, 0, 0, 0, 0);
+}
+
+int sleep_ms(unsigned ms)
+{
+	return sprig_syscall(SYS_SLEEP, ms, 0, 0, 0);
+}
+
+int sprig_time(struct sprig_time *t)
+{
+	return sprig_syscall(SYS_TIME, (uint32_t)t, 0, 0, 0);
+}
+
+uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+const char *strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0: return "success";
+	case EINTR: return "interrupted";
+	case E2BIG: return "argument too large";
+	case ENOEXEC: return "malformed executable";
+	case EBADF: return "bad door id";
+	case EAGAIN: return "resource temporarily unavailable";
+	case ENOMEM: return "out of memory";
+	case EFAULT: return "bad address";
+	case EINVAL: return "invalid argument";
+	case EMFILE: return "door table full";
+	case ERANGE: return "result buffer too small";
+	case ENOSYS: return "no such system call";
+	default: return "unknown error";
+	}
+}
+
+/* Splits the argument string in place at spaces and calls main. */
+void crt_main(char *args)
+{
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	while (args && *args && argc < MAX_ARGS) {
+		while (*args == ' ')
+			*args++ = '\0';
+		if (!*args)
+			break;
+		argv[argc++] = args;
+		while (*args && *args != ' ')
+			args++;
+	}
+	argv[argc] = NULL;
+	if (argc > 0 && strrchr(argv[0], '/'))
+		argv[0] = strrchr(argv[0], '/') + 1;
+	exit(main(argc, argv));
+}

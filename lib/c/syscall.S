@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * User-side system-call entry (the ABI is in include/sprig/syscall.h).
+ *
+ * int sprig_syscall(nr, a0, a1, a2, a3): cdecl; loads eax = nr, ebx esi edi
+ * ebp = a0..a3, ecx = esp and edx = the return address, and enters by
+ * sysenter. sprig_syscall_int80 does the same through int $0x80. Both save
+ * and restore the callee-saved registers they use.
+ */
+	.text
+	.globl sprig_syscall
+sprig_syscall:
+	pushl %ebp
+	pushl %edi
+	pushl %esi
+	pushl %ebx
+	movl 20(%esp), %eax
+	movl 24(%esp), %ebx
+	movl 28(%esp), %esi
+	movl 32(%esp), %edi
+	movl 36(%esp), %ebp
+	movl %esp, %ecx
+	movl $1f, %edx
+	sysenter
+1:	popl %ebx
+	popl %esi
+	popl %edi
+	popl %ebp
+	ret
+
+	.globl sprig_syscall_int80
+sprig_syscall_int80:
+	pushl %ebp
+	pushl %edi
+	pushl %esi
+	pushl %ebx
+	movl 20(%esp), %eax
+	movl 24(%esp), %ebx
+	movl 28(%esp), %esi
+	movl 32(%esp), %edi
+	movl 36(%esp), %ebp
+	int $0x80
+	popl %ebx
+	popl %esi
+	popl %edi
+	popl %ebp
+	ret
+
+/* The first instruction of a thread made by thread_create(): the stack holds
+ * fn and arg (lib/c/sys.c); call fn(arg), then end the thread. */
+	.globl thread_start
+thread_start:
+	popl %eax                      /* fn; arg is now at (%esp) */
+	xorl %ebp, %ebp
+	call *%eax
+	movl $3, %eax                  /* SYS_THREAD_EXIT */
+	int $0x80
+	ud2

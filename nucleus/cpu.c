@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Processor tables: the GDT (flat nucleus and user segments and the TSS),
+ * the IDT (exceptions, 16 PIC interrupts, the int $0x80 system-call gate)
+ * and the sysenter MSRs. The GDT order is fixed by sysenter: user code and
+ * data must follow nucleus code and data.
+ *
+ * Entry points: cpu_init, cpu_set_kstack, cpu_has_sysenter.
+ */
+#include "nucleus/nucleus.h"
+#include "nucleus/x86.h"
+#include <sprig/syscall.h>
+
+struct tss {
+	uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t es, cs, ss, ds, fs, gs, ldt;
+	uint16_t trap, iomap;
+} __attribute__((packed));
+
+struct gate {
+	uint16_t off_lo, sel;
+	uint8_t zero, type;
+	uint16_t off_hi;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct gate) == 8, "IDT gate is 8 bytes");
+_Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
+_Static_assert(offsetof(struct trapframe, trapno) == 44, "trapasm.S frame layout");
+_Static_assert(offsetof(struct trapframe, eip) == 52, "trapasm.S frame layout");
+_Static_assert(sizeof(struct sysframe) == 28, "sysenter frame layout");
+_Static_assert(SEG_KCODE + 8 == SEG_KDATA && SEG_KCODE + 16 == (SEG_UCODE & ~3) &&
+		       SEG_KCODE + 24 == (SEG_UDATA & ~3),
+	       "sysenter needs kcode, kdata, ucode, udata in a row");
+
+extern const uint32_t trap_vectors[48];
+extern void trap128(void);
+
+/* The processor tables; written once at boot, then only tss.esp0 changes. */
+static struct {
+	uint64_t gdt[6];
+	struct gate idt[256];
+	struct tss tss;
+	int sysenter;
+} cpu;
+
+static uint64_t seg_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+	return (limit & 0xffffull) | ((uint64_t)(base & 0xffffff) << 16) |
+	       ((uint64_t)access << 40) | ((uint64_t)((limit >> 16) & 0xf) << 48) |
+	       ((uint64_t)(flags & 0xf) << 52) | ((uint64_t)(base >> 24) << 56);
+}
+
+static void set_gate(int vec, uint32_t handler, int dpl)
+{
+	/* Interrupt gates (type 0xE): the nucleus always runs with IF clear. */
+	cpu.idt[vec] = (struct gate){(uint16_t)handler, SEG_KCODE, 0,
+				     (uint8_t)(0x8e | (dpl << 5)), (uint16_t)(handler >> 16)};
+}
+
+static void load_tables(void)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) gdtr = {sizeof cpu.gdt - 1, (uint32_t)cpu.gdt},
+				  idtr = {sizeof cpu.idt - 1, (uint32_t)cpu.idt};
+	__asm__ volatile("lgdt %0" : : "m"(gdtr));
+	__asm__ volatile("ljmp %0, $1f\n1:" : : "i"(SEG_KCODE));
+	__asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss" : : "r"(SEG_KDATA));
+	__asm__ volatile("mov %0, %%fs; mov %0, %%gs" : : "r"(SEG_UDATA));
+	__asm__ volatile("ltr %w0" : : "r"(SEG_TSS));
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void cpu_init(void)
+{
+	cpu.gdt[1] = seg_desc(0, 0xfffff, 0x9a, 0xc);
+	cpu.gdt[2] = seg_desc(0, 0xfffff, 0x92, 0xc);
+	cpu.gdt[3] = seg_desc(0, 0xfffff, 0xfa, 0xc);
+	cpu.gdt[4] = seg_desc(0, 0xfffff, 0xf2, 0xc);
+	cpu.gdt[5] = seg_desc((uint32_t)&cpu.tss, sizeof cpu.tss - 1, 0x89, 0);
+	cpu.tss.ss0 = SEG_KDATA;
+	cpu.tss.iomap = sizeof cpu.tss; /* no I/O bitmap: user port I/O faults */
+	for (int v = 0; v < 48; v++)
+		set_gate(v, trap_vectors[v], 0);
+	set_gate(SYSCALL_VECTOR, (uint32_t)trap128, 3);
+	load_tables();
+
+	/* No FPU context is kept: floating point in user mode faults (#NM). */
+	write_cr0((read_cr0() | CR0_EM | CR0_WP) & ~CR0_MP);
+
+	uint32_t a, b, c, d;
+	cpuid(1, &a, &b, &c, &d);
+	if (!(d & CPUID_EDX_TSC))
+		panic("cpu_init: this CPU has no time-stamp counter");
+	/* Family 6 models below 3 with stepping below 3 report SEP wrongly. */
+	cpu.sysenter = (d & CPUID_EDX_SEP) && !(((a >> 8) & 0xf) == 6 && ((a >> 4) & 0xf) < 3 &&
+						 (a & 0xf) < 3);
+	if (cpu.sysenter) {
+		wrmsr(MSR_SYSENTER_CS, SEG_KCODE);
+		wrmsr(MSR_SYSENTER_ESP, (uint32_t)&cpu.tss.esp0);
+		wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
+	}
+}
+
+/* Sets the stack the CPU switches to on entry from user mode. */
+void cpu_set_kstack(uint32_t top)
+{
+	cpu.tss.esp0 = top;
+}
+
+int cpu_has_sysenter(void)
+{
+	return cpu.sysenter;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The nucleus's interface: console and log, CPU tables and traps, the timer,
+ * threads and the scheduler, domains, ELF loading, system calls and power.
+ * Other components include this (and vmm/vmm.h) and nothing else of ours.
+ *
+ * Concurrency: one CPU, and the nucleus is not preemptible. It runs with
+ * interrupts disabled from every entry until it returns to user mode; only
+ * the idle loop enables them (sti; hlt). So nucleus data needs no locks, and
+ * a thread leaves the CPU only by blocking, yielding or exiting. See
+ * docs/nucleus.md.
+ */
+#ifndef SPRIG_NUCLEUS_H
+#define SPRIG_NUCLEUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nucleus/list.h"
+#include "nucleus/panic.h"
+#include "vmm/vmm.h"
+
+/* console.c */
+enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+void console_init(void);
+void console_write(const char *s, size_t n);
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void klog(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_set_level(enum log_level level);
+
+/* power.c */
+#define POWEROFF_OK 0
+#define POWEROFF_FAIL 1
+__attribute__((noreturn)) void poweroff(int status);
+
+/* panic.c */
+void backtrace(uint32_t ebp);
+const char *ksym_lookup(uint32_t addr, uint32_t *offset);
+
+/* cpu.c: segments, TSS, IDT and the sysenter MSRs. */
+#define SEG_KCODE 0x08
+#define SEG_KDATA 0x10
+#define SEG_UCODE 0x1b
+#define SEG_UDATA 0x23
+#define SEG_TSS 0x28
+void cpu_init(void);
+void cpu_set_kstack(uint32_t top);
+int cpu_has_sysenter(void);
+
+/* trap.c. The frame pushed by the trap stubs (trapasm.S), lowest address
+ * first; its first five words have the layout of struct sysregs. */
+struct sysregs {
+	uint32_t eax, ebx, esi, edi, ebp;
+};
+
+struct trapframe {
+	uint32_t eax, ebx, esi, edi, ebp, ecx, edx;
+	uint32_t gs, fs, es, ds;
+	uint32_t trapno, err;
+	uint32_t eip, cs, eflags;
+	uint32_t esp, ss; /* only when coming from user mode */
+};
+
+/* The frame pushed by the sysenter entry. */
+struct sysframe {
+	uint32_t eax, ebx, esi, edi, ebp;
+	uint32_t eip, esp; /* the user's edx and ecx */
+};
+
+void trap(struct trapframe *tf);
+void trapret(void);
+void sysenter_entry(void);
+typedef void (*irq_handler)(void);
+void irq_register(int irq, irq_handler fn);
+
+/* pic.c and timer.c */
+void pic_init(void);
+void pic_unmask(int irq);
+void pic_eoi(int irq);
+#define TIMER_HZ 100
+void timer_init(void);
+uint64_t timer_ticks(void);
+
+/* thread.c and sched.c */
+#define NPRIO 32
+#define PRIO_USER 16
+#define PRIO_IDLE 0
+#define QUANTUM_TICKS 2
+#define MAX_THREADS 256
+#define KSTACK_SIZE 8192
+
+struct context; /* swtch.S: callee-saved registers and the return address */
+
+enum thread_state { THREAD_FREE, THREAD_RUNNABLE, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD };
+
+struct waitq {
+	struct list_node threads;
+};
+
+struct domain;
+
+struct thread {
+	struct context *ctx;      /* saved stack pointer while switched out */
+	enum thread_state state;
+	int id;
+	int prio;                 /* 0 (idle) .. NPRIO-1 */
+	int quantum;              /* ticks left in this time slice */
+	int killed;               /* exit at the next return to user mode */
+	int wake_result;          /* what the blocking call returns */
+	struct domain *dom;       /* NULL for nucleus threads */
+	struct list_node link;    /* run queue or wait queue */
+	struct waitq *waiting_on; /* the wait queue, while blocked on one */
+	struct list_node sleep_link;
+	uint64_t wake_tick;
+	struct list_node dom_link; /* the domain's threads */
+	uint32_t kstack_top;
+	char name[16];
+};
+
+extern struct thread *current;
+extern int need_resched;
+
+void thread_init(void);
+struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg, int prio);
+struct thread *thread_create_user(struct domain *d, uint32_t eip, uint32_t esp, uint32_t eax);
+__attribute__((noreturn)) void thread_exit(void);
+void thread_kill(struct thread *t);
+void thread_return_to_user(void);
+
+void sched_init(void);
+void sched_make_runnable(struct thread *t);
+void sched_yield(void);
+void sched_tick(void);
+__attribute__((noreturn)) void sched_start(void);
+void sched_switch_from(struct thread *prev);
+void waitq_init(struct waitq *q);
+int waitq_sleep(struct waitq *q);
+void waitq_wake_one(struct waitq *q);
+void waitq_wake_all(struct waitq *q);
+int sched_sleep_until(uint64_t tick);
+void sched_wake(struct thread *t, int result);
+
+/* domain.c */
+#define MAX_DOMAINS 64
+
+struct domain {
+	int id;
+	int live;                 /* slot in use */
+	int dying;                /* being torn down: no new threads */
+	int exit_status;
+	char name[32];
+	struct aspace as;
+	struct list_node threads;
+	int nthreads;
+};
+
+extern struct waitq domains_ended; /* woken when the last domain ends */
+struct domain *domain_create(const char *name);
+void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void domain_exit(struct domain *d, int status);
+void domain_thread_gone(struct domain *d);
+int domain_count(void);
+
+/* elf.c: validates an ELF32 executable image; on success fills info. */
+#define ELF_MAX_SEGMENTS 8
+struct elf_segment {
+	uint32_t vaddr, memsz, offset, filesz, prot; /* prot: VM_* */
+};
+struct elf_info {
+	uint32_t entry;
+	int nsegments;
+	struct elf_segment seg[ELF_MAX_SEGMENTS];
+};
+int elf_parse(const void *image, size_t size, struct elf_info *info, const char **why);
+struct domain *elf_load_domain(const char *name, const void *image, size_t size,
+			       const char *args, const char **why);
+
+/* syscall.c */
+void syscall_dispatch(struct sysregs *r);
+void syscall_sysenter(struct sysframe *f);
+
+#endif

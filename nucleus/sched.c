@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scheduler: preemptive round robin within 32 fixed priorities, a
+ * bitmap of non-empty run queues, a sorted list of sleepers, wait queues,
+ * and the idle thread. A time slice is QUANTUM_TICKS timer ticks. The tick
+ * only sets need_resched; the switch happens on the way back to user mode
+ * (the nucleus is not preemptible) or when a thread blocks.
+ *
+ * Entry points: sched_init, sched_start, sched_make_runnable, sched_yield,
+ * sched_tick, sched_switch_from, sched_sleep_until, sched_wake, waitq_*.
+ */
+#include "nucleus/nucleus.h"
+#include "nucleus/x86.h"
+#include <sprig/errno.h>
+
+void swtch(struct context **save, struct context *next);
+
+struct thread *current;
+int need_resched;
+
+/* Scheduler state; touched only with interrupts off. */
+static struct {
+	struct list_node runq[NPRIO];
+	uint32_t ready;             /* bit p set: runq[p] is not empty */
+	struct list_node sleepers;  /* by wake_tick, earliest first */
+	struct thread *idle;
+	struct thread *dead;        /* exited, its stack still in use */
+	struct context *boot_ctx;   /* where sched_start came from */
+} sched;
+
+void sched_make_runnable(struct thread *t)
+{
+	t->state = THREAD_RUNNABLE;
+	list_push_back(&sched.runq[t->prio], &t->link);
+	sched.ready |= 1u << t->prio;
+	if (current && t->prio > current->prio)
+		need_resched = 1;
+}
+
+/* Removes and returns the best runnable thread, or the idle thread. */
+static struct thread *sched_pick(void)
+{
+	if (!sched.ready)
+		return sched.idle;
+	int p = 31 - __builtin_clz(sched.ready);
+	struct list_node *n = list_pop_front(&sched.runq[p]);
+	if (list_empty(&sched.runq[p]))
+		sched.ready &= ~(1u << p);
+	return list_entry(n, struct thread, link);
+}
+
+/* Runs in the new thread right after a switch: frees the stack slot of a
+ * thread that exited on the way here. prev is unused (NULL for new threads). */
+void sched_switch_from(struct thread *prev)
+{
+	(void)prev;
+	if (sched.dead) {
+		sched.dead->state = THREAD_FREE;
+		sched.dead = NULL;
+	}
+}
+
+static void switch_to(struct thread *next)
+{
+	struct thread *prev = current;
+	next->state = THREAD_RUNNING;
+	next->quantum = QUANTUM_TICKS;
+	need_resched = 0;
+	if (next == prev)
+		return;
+	if (prev->state == THREAD_DEAD)
+		sched.dead = prev;
+	current = next;
+	cpu_set_kstack(next->kstack_top);
+	if (next->dom)
+		aspace_activate(&next->dom->as);
+	swtch(&prev->ctx, next->ctx);
+	sched_switch_from(prev);
+}
+
+/* Gives up the CPU. A running thread goes to the back of its queue; a
+ * blocked or dead one just leaves. */
+void sched_yield(void)
+{
+	if (current->state == THREAD_RUNNING && current != sched.idle)
+		sched_make_runnable(current);
+	switch_to(sched_pick());
+}
+
+/* Timer tick: charges the running thread and wakes due sleepers. */
+void sched_tick(void)
+{
+	if (--current->quantum <= 0)
+		need_resched = 1;
+	uint64_t now = timer_ticks();
+	while (!list_empty(&sched.sleepers)) {
+		struct thread *t = list_entry(sched.sleepers.next, struct thread, sleep_link);
+		if (t->wake_tick > now)
+			break;
+		sched_wake(t, 0);
+	}
+}
+
+/* Makes a blocked thread runnable; its blocking call returns result.
+ * Does nothing to a thread that is not blocked. */
+void sched_wake(struct thread *t, int result)
+{
+	if (t->state != THREAD_BLOCKED)
+		return;
+	if (t->waiting_on) {
+		list_remove(&t->link);
+		t->waiting_on = NULL;
+	}
+	if (list_linked(&t->sleep_link))
+		list_remove(&t->sleep_link);
+	t->wake_result = result;
+	sched_make_runnable(t);
+}
+
+static int block_current(void)
+{
+	current->state = THREAD_BLOCKED;
+	sched_yield();
+	return current->wake_result;
+}
+
+/* Sleeps until the tick count reaches tick; 0, or -EINTR when killed. */
+int sched_sleep_until(uint64_t tick)
+{
+	if (current->killed)
+		return -EINTR;
+	current->wake_tick = tick;
+	struct list_node *pos = sched.sleepers.next;
+	while (pos != &sched.sleepers &&
+	       list_entry(pos, struct thread, sleep_link)->wake_tick <= tick)
+		pos = pos->next;
+	list_insert_before(pos, &current->sleep_link);
+	return block_current();
+}
+
+void waitq_init(struct waitq *q)
+{
+	list_init(&q->threads);
+}
+
+/* Blocks on q until woken; returns the waker's result, or -EINTR. */
+int waitq_sleep(struct waitq *q)
+{
+	if (current->killed)
+		return -EINTR;
+	current->waiting_on = q;
+	list_push_back(&q->threads, &current->link);
+	return block_current();
+}
+
+void waitq_wake_one(struct waitq *q)
+{
+	if (!list_empty(&q->threads))
+		sched_wake(list_entry(q->threads.next, struct thread, link), 0);
+}
+
+void waitq_wake_all(struct waitq *q)
+{
+	while (!list_empty(&q->threads))
+		sched_wake(list_entry(q->threads.next, struct thread, link), 0);
+}
+
+/* The idle thread: halts with interrupts on until something is runnable. */
+static void idle_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		while (!sched.ready)
+			sti_hlt();
+		sched_yield();
+	}
+}
+
+void sched_init(void)
+{
+	for (int p = 0; p < NPRIO; p++)
+		list_init(&sched.runq[p]);
+	list_init(&sched.sleepers);
+}
+
+/* Leaves the boot stack for good and runs the best runnable thread. */
+void sched_start(void)
+{
+	sched.idle = thread_create_kernel("idle", idle_loop, NULL, PRIO_IDLE);
+	/* thread_create_kernel queued it; idle lives outside the run queues. */
+	list_remove(&sched.idle->link);
+	if (list_empty(&sched.runq[PRIO_IDLE]))
+		sched.ready &= ~(1u << PRIO_IDLE);
+	static struct thread boot = {.state = THREAD_DEAD, .name = "boot"};
+	current = &boot;
+	switch_to(sched_pick());
+	panic("sched_start: returned to the boot stack");
+}

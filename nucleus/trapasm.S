@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trap, interrupt and system-call entry and exit.
+ *
+ * Vectors 0-47 and 0x80 enter through a stub that pushes an error code (0
+ * when the CPU pushes none) and the vector number, then alltraps builds a
+ * struct trapframe (nucleus.h: eax ebx esi edi ebp ecx edx gs fs es ds, lowest
+ * first), loads the nucleus data segment and calls trap(tf). trapret undoes
+ * it and irets; new user threads start there too.
+ *
+ * sysenter_entry: the CPU arrives with CS/SS from the MSRs, ESP pointing at
+ * tss.esp0 (which holds the current thread's stack top), interrupts off, the
+ * user's return address in edx and stack pointer in ecx. It pushes a struct
+ * sysframe, calls syscall_sysenter(f), and leaves by sysexit. DS and ES stay
+ * the user's flat segments: the nucleus may use them (DPL 3, base 0).
+ */
+#include "boot/layout.h"
+
+	.macro TRAP_NOERR n
+	.globl trap\n
+trap\n:
+	pushl $0
+	pushl $\n
+	jmp alltraps
+	.endm
+
+	.macro TRAP_ERR n
+	.globl trap\n
+trap\n:
+	pushl $\n
+	jmp alltraps
+	.endm
+
+	.text
+	TRAP_NOERR 0
+	TRAP_NOERR 1
+	TRAP_NOERR 2
+	TRAP_NOERR 3
+	TRAP_NOERR 4
+	TRAP_NOERR 5
+	TRAP_NOERR 6
+	TRAP_NOERR 7
+	TRAP_ERR 8
+	TRAP_NOERR 9
+	TRAP_ERR 10
+	TRAP_ERR 11
+	TRAP_ERR 12
+	TRAP_ERR 13
+	TRAP_ERR 14
+	TRAP_NOERR 15
+	TRAP_NOERR 16
+	TRAP_ERR 17
+	TRAP_NOERR 18
+	TRAP_NOERR 19
+	.irp n, 20,21,22,23,24,25,26,27,28,29,30,31
+	TRAP_NOERR \n
+	.endr
+	.irp n, 32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	TRAP_NOERR \n
+	.endr
+	TRAP_NOERR 128
+
+	.section .rodata
+	.globl trap_vectors
+trap_vectors:
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23
+	.long trap\n
+	.endr
+	.irp n, 24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47
+	.long trap\n
+	.endr
+
+	.text
+alltraps:
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs
+	pushl %edx
+	pushl %ecx
+	pushl %ebp
+	pushl %edi
+	pushl %esi
+	pushl %ebx
+	pushl %eax
+	movw $0x10, %ax                /* SEG_KDATA */
+	movw %ax, %ds
+	movw %ax, %es
+	pushl %esp
+	call trap
+	addl $4, %esp
+	.globl trapret
+trapret:
+	popl %eax
+	popl %ebx
+	popl %esi
+	popl %edi
+	popl %ebp
+	popl %ecx
+	popl %edx
+	popl %gs
+	popl %fs
+	popl %es
+	popl %ds
+	addl $8, %esp                  /* vector and error code */
+	iret
+
+	.globl sysenter_entry
+sysenter_entry:
+	movl (%esp), %esp              /* tss.esp0: this thread's stack top */
+	pushl %ecx                     /* struct sysframe, highest field first */
+	pushl %edx
+	pushl %ebp
+	pushl %edi
+	pushl %esi
+	pushl %ebx
+	pushl %eax
+	pushl %esp
+	call syscall_sysenter
+	addl $4, %esp
+	popl %eax
+	popl %ebx
+	popl %esi
+	popl %edi
+	popl %ebp
+	popl %edx                      /* return address */
+	popl %ecx                      /* user stack */
+	sti                            /* takes effect after sysexit */
+	sysexit

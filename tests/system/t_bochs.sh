@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: MIT
+#
+# t_bochs.sh — the ISO boots under Bochs, a second x86 implementation: GRUB
+# loads the nucleus and hello.elf, hello runs, and the nucleus, told
+# "poweroff=idle", shuts Bochs down through port 0x8900. The ISO is the
+# Makefile's test ISO (build/test/sprig-test.iso, made with that command line)
+# or else build/sprig.iso.
+
+iso=build/test/sprig-test.iso
+[[ -f $iso ]] || iso=build/sprig.iso
+if [[ ! -f $iso ]]; then
+	skip bochs "no ISO built (make iso)"
+	return 0
+fi
+boot_bochs bochs "$iso" --timeout 120
+expect 'sprig: ready'
+expect 'hello: hello from user space'
+expect_status shutdown
+verdict bochs

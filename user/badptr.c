@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * badptr: hands the nucleus bad pointers, lengths and system-call numbers,
+ * through both entries (sysenter and int $0x80), and checks that each gets
+ * the documented error and nothing worse. Prints one line per check and a
+ * summary; exits 0 only if every check passed.
+ */
+#include "lib/c/libc.h"
+
+static int failures, checks;
+
+static void check(const char *what, int got, int want)
+{
+	checks++;
+	if (got == want) {
+		printf("badptr: %s: ok (%d)\n", what, got);
+	} else {
+		failures++;
+		printf("badptr: %s: FAIL: got %d, want %d\n", what, got, want);
+	}
+}
+
+typedef int (*entry_fn)(int, uint32_t, uint32_t, uint32_t, uint32_t);
+
+static void run_checks(const char *via, entry_fn sys)
+{
+	char what[80];
+#define CHECK(desc, got, want)                                                              \
+	do {                                                                                \
+		snprintf(what, sizeof what, "%s: %s", via, desc);                           \
+		check(what, got, want);                                                     \
+	} while (0)
+	CHECK("write from NULL", sys(SYS_CONSOLE_WRITE, 0, 10, 0, 0), -EFAULT);
+	CHECK("write from nucleus memory", sys(SYS_CONSOLE_WRITE, 0xC0100000, 16, 0, 0), -EFAULT);
+	CHECK("write of a wrapping range", sys(SYS_CONSOLE_WRITE, 0xFFFFF000, 0x2000, 0, 0),
+	      -EFAULT);
+	CHECK("write from unmapped memory", sys(SYS_CONSOLE_WRITE, 0x40000000, 8, 0, 0), -EFAULT);
+	CHECK("write crossing into nucleus", sys(SYS_CONSOLE_WRITE, 0xBFFFFFF0, 64, 0, 0), -EFAULT);
+	CHECK("write of zero bytes", sys(SYS_CONSOLE_WRITE, (uint32_t)"x", 0, 0, 0), 0);
+	CHECK("time into read-only text", sys(SYS_TIME, (uint32_t)run_checks, 0, 0, 0), -EFAULT);
+	CHECK("time into nucleus memory", sys(SYS_TIME, 0xC0000000, 0, 0, 0), -EFAULT);
+	CHECK("time into NULL", sys(SYS_TIME, 0, 0, 0, 0), -EFAULT);
+	CHECK("thread at a nucleus address", sys(SYS_THREAD_CREATE, 0xC0100000, 0x1000, 0, 0),
+	      -EFAULT);
+	CHECK("thread with a nucleus stack", sys(SYS_THREAD_CREATE, 0x1000, 0xC0001000, 0, 0),
+	      -EFAULT);
+	CHECK("system call 9 (one past the last)", sys(SYS_COUNT, 0, 0, 0, 0), -ENOSYS);
+	CHECK("system call 1000", sys(1000, 0, 0, 0, 0), -ENOSYS);
+	CHECK("system call -1", sys(-1, 0, 0, 0, 0), -ENOSYS);
+#undef CHECK
+}
+
+int main(void)
+{
+	run_checks("sysenter", sprig_syscall);
+	run_checks("int80", sprig_syscall_int80);
+	/* A good call after all that still works. */
+	struct sprig_time t;
+	check("time into the stack", sprig_time(&t), 0);
+	check("null system call", sys_null(), 0);
+	printf("badptr: %d of %d checks passed\n", checks - failures, checks);
+	return failures ? 1 : 0;
+}

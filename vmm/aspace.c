@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Address spaces: a page directory whose upper quarter is the nucleus's, and
+ * a short list of user regions, each with its permissions. Pages of a region
+ * appear on first touch (demand-zero) through vmm_fault(), which serves both
+ * the page-fault handler and the checked user copies.
+ *
+ * Entry points: vmm_init, aspace_create, aspace_destroy, aspace_activate,
+ * aspace_add_region, aspace_find_region, vmm_fault, vmm_populate.
+ */
+#include "vmm/vmm.h"
+#include "lib/c/libc.h"
+#include "nucleus/panic.h"
+#include <sprig/errno.h>
+#include <sprig/syscall.h>
+
+#ifndef SPRIG_HOST
+#include "nucleus/x86.h"
+#endif
+
+/* The nucleus's own directory: only the direct map of physical memory. */
+pde_t kernel_pd[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
+
+#ifndef SPRIG_HOST
+/* Maps physical [0, kmap_top) at KERNBASE with global 4 MiB pages and
+ * switches to kernel_pd. Called once, before any domain exists. */
+void vmm_init(paddr_t kmap_top)
+{
+	uint32_t a, b, c, d;
+	cpuid(1, &a, &b, &c, &d);
+	if (!(d & CPUID_EDX_PSE) || !(d & CPUID_EDX_PGE))
+		panic("vmm_init: this CPU lacks 4 MiB pages (PSE) or global pages (PGE)");
+	write_cr4(read_cr4() | CR4_PSE | CR4_PGE);
+	for (paddr_t pa = 0; pa < kmap_top; pa += 0x400000)
+		kernel_pd[PDX(KERNBASE + pa)] = pa | PTE_P | PTE_W | PTE_PS | PTE_G;
+	write_cr3(V2P(kernel_pd));
+}
+#endif
+
+/* Makes an empty address space sharing the nucleus mappings; -ENOMEM. */
+int aspace_create(struct aspace *as)
+{
+	paddr_t pa = frame_alloc();
+	if (!pa)
+		return -ENOMEM;
+	memset(as, 0, sizeof *as);
+	as->cr3 = pa;
+	as->pd = PHYS_TO_VIRT(pa);
+	memcpy(&as->pd[USER_PDES], &kernel_pd[USER_PDES], (PT_ENTRIES - USER_PDES) * sizeof(pde_t));
+	return 0;
+}
+
+/* Returns every frame of the space. It must not be the current one. */
+void aspace_destroy(struct aspace *as)
+{
+	if (!as->pd)
+		return;
+#ifndef SPRIG_HOST
+	assert(read_cr3() != as->cr3);
+#endif
+	pt_free_user(as->pd);
+	frame_free(as->cr3);
+	as->pd = NULL;
+	as->cr3 = 0;
+	as->nregions = 0;
+}
+
+#ifndef SPRIG_HOST
+void aspace_activate(const struct aspace *as)
+{
+	paddr_t cr3 = as ? as->cr3 : V2P(kernel_pd);
+	if (read_cr3() != cr3)
+		write_cr3(cr3);
+}
+#endif
+
+/* Adds [start, end) with prot. It must be page aligned, inside user space
+ * and overlap no other region: -EINVAL otherwise, -ENOSPC when full. */
+int aspace_add_region(struct aspace *as, uint32_t start, uint32_t end, uint32_t prot)
+{
+	if ((start | end) & PAGE_MASK || start < USER_BASE || end > USER_TOP || start >= end)
+		return -EINVAL;
+	for (int i = 0; i < as->nregions; i++)
+		if (start < as->regions[i].end && as->regions[i].start < end)
+			return -EINVAL;
+	if (as->nregions == ASPACE_MAX_REGIONS)
+		return -ENOSPC;
+	as->regions[as->nregions++] = (struct region){start, end, prot};
+	return 0;
+}
+
+const struct region *aspace_find_region(const struct aspace *as, uint32_t va)
+{
+	for (int i = 0; i < as->nregions; i++)
+		if (va >= as->regions[i].start && va < as->regions[i].end)
+			return &as->regions[i];
+	return NULL;
+}
+
+/* Resolves a user access to va: maps a zero page on first touch if a region
+ * allows the access. Returns 0, -EFAULT (no region, or not allowed), or
+ * -ENOMEM. A present page with the right permission is simply accepted. */
+int vmm_fault(struct aspace *as, uint32_t va, int write)
+{
+	const struct region *r = aspace_find_region(as, va);
+	if (!r || (write && !(r->prot & VM_WRITE)))
+		return -EFAULT;
+	pte_t *pte = pt_lookup(as->pd, va);
+	if (pte && (*pte & PTE_P))
+		return (write && !(*pte & PTE_W)) ? -EFAULT : 0;
+	paddr_t pa = frame_alloc();
+	if (!pa)
+		return -ENOMEM;
+	int err = pt_map(as->pd, PAGE_DOWN(va), pa, PTE_U | ((r->prot & VM_WRITE) ? PTE_W : 0));
+	if (err)
+		frame_free(pa);
+	return err;
+}
+
+/* Maps every page of [start, end) now, as a fault on each would. */
+int vmm_populate(struct aspace *as, uint32_t start, uint32_t end)
+{
+	for (uint32_t va = PAGE_DOWN(start); va < end; va += PAGE_SIZE) {
+		int err = vmm_fault(as, va, 0);
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Checked copies between the nucleus and user memory. The range is checked
+ * first (no wrap, nothing at or above USER_TOP, nothing below USER_BASE);
+ * then each page is found through the page tables, faulted in if its region
+ * allows, and copied through the direct map. So a bad pointer is -EFAULT and
+ * never a nucleus page fault, and the address space need not be current.
+ *
+ * Entry points: uaccess_range_ok, copy_in, copy_out, zero_out.
+ */
+#include "vmm/vmm.h"
+#include "lib/c/libc.h"
+#include <sprig/errno.h>
+#include <sprig/syscall.h>
+
+/* True when [uaddr, uaddr + len) lies inside user space without wrapping.
+ * A zero-length range is fine anywhere in user space. */
+int uaccess_range_ok(uint32_t uaddr, size_t len)
+{
+	if (uaddr < USER_BASE || uaddr > USER_TOP)
+		return 0;
+	return len <= USER_TOP - uaddr;
+}
+
+/* Returns the nucleus address of user byte va, faulting its page in;
+ * NULL when va is not accessible (for writing, if write). */
+static void *user_byte(struct aspace *as, uint32_t va, int write)
+{
+	pte_t *pte = pt_lookup(as->pd, va);
+	if (!pte || !(*pte & PTE_P) || (write && !(*pte & PTE_W))) {
+		if (vmm_fault(as, va, write) < 0)
+			return NULL;
+		pte = pt_lookup(as->pd, va);
+	}
+	if (!(*pte & PTE_U))
+		return NULL;
+	return (char *)PHYS_TO_VIRT(PTE_ADDR(*pte)) + (va & PAGE_MASK);
+}
+
+/* Walks [uaddr, uaddr + len) a page at a time, handing each piece to fn. */
+static int user_walk(struct aspace *as, uint32_t uaddr, size_t len, int write,
+		     void (*fn)(void *user, char *buf, size_t n), char *buf)
+{
+	if (!uaccess_range_ok(uaddr, len))
+		return -EFAULT;
+	while (len) {
+		size_t n = PAGE_SIZE - (uaddr & PAGE_MASK);
+		if (n > len)
+			n = len;
+		void *p = user_byte(as, uaddr, write);
+		if (!p)
+			return -EFAULT;
+		fn(p, buf, n);
+		uaddr += n;
+		len -= n;
+		if (buf)
+			buf += n;
+	}
+	return 0;
+}
+
+static void piece_in(void *user, char *buf, size_t n)
+{
+	memcpy(buf, user, n);
+}
+
+static void piece_out(void *user, char *buf, size_t n)
+{
+	memcpy(user, buf, n);
+}
+
+static void piece_zero(void *user, char *buf, size_t n)
+{
+	(void)buf;
+	memset(user, 0, n);
+}
+
+/* Copies len bytes from user usrc into dst. Returns 0 or -EFAULT. */
+int copy_in(struct aspace *as, void *dst, uint32_t usrc, size_t len)
+{
+	return user_walk(as, usrc, len, 0, piece_in, dst);
+}
+
+/* Copies len bytes from src to user udst. Returns 0 or -EFAULT. */
+int copy_out(struct aspace *as, uint32_t udst, const void *src, size_t len)
+{
+	return user_walk(as, udst, len, 1, piece_out, (char *)src);
+}
+
+/* Zeroes len user bytes at udst. Returns 0 or -EFAULT. */
+int zero_out(struct aspace *as, uint32_t udst, size_t len)
+{
+	return user_walk(as, udst, len, 1, piece_zero, NULL);
+}
+
+/* Copies into user memory whatever its permissions (the loader filling a
+ * read-only text segment). Returns 0 or -EFAULT. */
+int vmm_load(struct aspace *as, uint32_t udst, const void *src, size_t len)
+{
+	return user_walk(as, udst, len, 0, piece_out, (char *)src);
+}

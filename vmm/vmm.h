@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual memory manager's interface: physical frames (frame.c), page
+ * tables (pagetable.c), address spaces with regions and demand-zero faults
+ * (aspace.c), and checked copies to and from user memory (uaccess.c).
+ *
+ * Physical memory below KMAP_LIMIT is mapped at KERNBASE in every address
+ * space, so the nucleus reaches any frame through PHYS_TO_VIRT(). The nucleus
+ * is not preemptible and runs on one CPU, so nothing here takes a lock.
+ */
+#ifndef SPRIG_VMM_H
+#define SPRIG_VMM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t paddr_t;
+typedef uint32_t pte_t;
+typedef uint32_t pde_t;
+
+#define PAGE_SIZE 4096u
+#define PAGE_SHIFT 12
+#define PAGE_MASK (PAGE_SIZE - 1)
+#define PAGE_DOWN(x) ((x) & ~(uint32_t)PAGE_MASK)
+#define PAGE_UP(x) (((x) + PAGE_MASK) & ~(uint32_t)PAGE_MASK)
+#define PT_ENTRIES 1024
+#define PDX(va) ((uint32_t)(va) >> 22)
+#define PTX(va) (((uint32_t)(va) >> 12) & 0x3ff)
+#define USER_PDES 768 /* PDEs below KERNBASE */
+
+#define PTE_P 0x001u
+#define PTE_W 0x002u
+#define PTE_U 0x004u
+#define PTE_PS 0x080u
+#define PTE_G 0x100u
+#define PTE_ADDR(e) ((e) & ~(uint32_t)0xfff)
+
+#ifdef SPRIG_HOST
+void *host_phys_to_virt(paddr_t pa); /* supplied by the unit tests */
+#define PHYS_TO_VIRT(pa) host_phys_to_virt(pa)
+#else
+#include "boot/layout.h"
+#define PHYS_TO_VIRT(pa) P2V(pa)
+#endif
+
+/* frame.c: every frame below the limit starts reserved; boot code then frees
+ * what the memory map says is RAM and reserves the nucleus and modules. */
+void frame_init(paddr_t limit);
+void frame_release_range(paddr_t start, paddr_t end); /* rounded inward */
+void frame_reserve_range(paddr_t start, paddr_t end); /* rounded outward */
+paddr_t frame_alloc(void);      /* zero-filled frame, or 0 when none is free */
+void frame_ref(paddr_t pa);     /* one more user of an allocated frame */
+void frame_free(paddr_t pa);    /* drops one user; frees on the last */
+uint32_t frame_free_count(void);
+uint32_t frame_total_count(void);
+
+/* pagetable.c: two-level i386 tables, 4 KiB pages below KERNBASE. */
+pte_t *pt_lookup(pde_t *pd, uint32_t va);
+pte_t *pt_ensure(pde_t *pd, uint32_t va); /* NULL when out of memory */
+int pt_map(pde_t *pd, uint32_t va, paddr_t pa, uint32_t flags);
+void pt_free_user(pde_t *pd); /* every user frame and page table */
+
+/* aspace.c */
+#define VM_READ 1u
+#define VM_WRITE 2u
+#define VM_EXEC 4u
+#define ASPACE_MAX_REGIONS 16
+
+struct region {
+	uint32_t start, end; /* page aligned, [start, end) */
+	uint32_t prot;       /* VM_* */
+};
+
+struct aspace {
+	pde_t *pd;   /* page directory (nucleus view) */
+	paddr_t cr3; /* its physical address */
+	int nregions;
+	struct region regions[ASPACE_MAX_REGIONS];
+};
+
+extern pde_t kernel_pd[PT_ENTRIES];
+void vmm_init(paddr_t kmap_top);
+int aspace_create(struct aspace *as);
+void aspace_destroy(struct aspace *as);
+void aspace_activate(const struct aspace *as);
+int aspace_add_region(struct aspace *as, uint32_t start, uint32_t end, uint32_t prot);
+const struct region *aspace_find_region(const struct aspace *as, uint32_t va);
+int vmm_fault(struct aspace *as, uint32_t va, int write);
+int vmm_populate(struct aspace *as, uint32_t start, uint32_t end);
+
+/* uaccess.c: copies that turn a bad user range into -EFAULT. `as` need not
+ * be the current address space. */
+int uaccess_range_ok(uint32_t uaddr, size_t len);
+int copy_in(struct aspace *as, void *dst, uint32_t usrc, size_t len);
+int copy_out(struct aspace *as, uint32_t udst, const void *src, size_t len);
+int zero_out(struct aspace *as, uint32_t udst, size_t len);
+int vmm_load(struct aspace *as, uint32_t udst, const void *src, size_t len);
+
+#endif
