@@ -84,6 +84,8 @@ void cpu_init(void)
 	cpu.tss.iomap = sizeof cpu.tss; /* no I/O bitmap: user port I/O faults */
 	for (int v = 0; v < 48; v++)
 		set_gate(v, trap_vectors[v], 0);
+	set_gate(3, trap_vectors[3], 3); /* int3 and into raise their own exceptions */
+	set_gate(4, trap_vectors[4], 3);
 	set_gate(SYSCALL_VECTOR, (uint32_t)trap128, 3);
 	load_tables();
 

@@ -6,7 +6,8 @@
  * which announces `sprig: ready` and reports when every domain has ended.
  *
  * Kernel command line options: poweroff=idle (power off when all domains
- * have ended; the status says whether every frame came back), log=debug.
+ * have ended; the status says whether every frame came back), log=debug,
+ * selftest=panic (panic once up, to test the panic report).
  *
  * Entry point: nucleus_main.
  */
@@ -149,6 +150,8 @@ static void monitor(void *arg)
 	uint64_t cycles = rdtsc() - boot.tsc_at_boot;
 	kprintf("sprig: ready (%d domains, %u of %u frames free, boot took %u kcycles)\n",
 		domain_count(), frame_free_count(), frame_total_count(), (unsigned)(cycles / 1000));
+	if (cmdline_has("selftest=panic"))
+		panic("self test requested on the command line");
 	while (domain_count() > 0)
 		waitq_sleep(&domains_ended);
 	uint32_t now = frame_free_count();

@@ -77,7 +77,7 @@ static int sys_sleep(struct sysregs *r)
 		sched_yield();
 		return 0;
 	}
-	return sched_sleep_until(timer_ticks() + ticks);
+	return sched_sleep_until(timer_ticks() + ticks + 1); /* + the partial tick */
 }
 
 /* (struct sprig_time *out) */

@@ -29,7 +29,7 @@ static void do_fault(const char *kind)
 	else if (!strcmp(kind, "write-text"))
 		*(volatile char *)(uintptr_t)main = 0;
 	else if (!strcmp(kind, "divide"))
-		printf("%d\n", 1 / zero);
+		__asm__ volatile("cltd; idivl %1" : : "a"(1), "r"(zero) : "edx");
 	else if (!strcmp(kind, "ud"))
 		__asm__ volatile("ud2");
 	else if (!strcmp(kind, "gp"))

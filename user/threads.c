@@ -28,7 +28,7 @@ static void worker(void *arg)
 	       (unsigned)slept);
 	if (slept < (uint64_t)(2 * (n + 1)))
 		printf("threads: FAIL: worker %d woke early\n", n);
-	finished++; /* one CPU and no preemption inside the increment's caller */
+	__atomic_fetch_add(&finished, 1, __ATOMIC_SEQ_CST);
 }
 
 int main(void)
