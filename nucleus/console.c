@@ -10,11 +10,11 @@
 #include "nucleus/x86.h"
 #include "lib/c/libc.h"
 
-#define COM1 0x3f8
+#define COM1          0x3f8
 #define UART_LSR_THRE 0x20
-#define VGA_COLS 80
-#define VGA_ROWS 25
-#define VGA_ATTR 0x0700
+#define VGA_COLS      80
+#define VGA_ROWS      25
+#define VGA_ATTR      0x0700
 
 /* Console state: the VGA cursor and the log threshold. */
 static struct {

@@ -30,8 +30,8 @@ _Static_assert(offsetof(struct trapframe, trapno) == 44, "trapasm.S frame layout
 _Static_assert(offsetof(struct trapframe, eip) == 52, "trapasm.S frame layout");
 _Static_assert(sizeof(struct sysframe) == 28, "sysenter frame layout");
 _Static_assert(SEG_KCODE + 8 == SEG_KDATA && SEG_KCODE + 16 == (SEG_UCODE & ~3) &&
-		       SEG_KCODE + 24 == (SEG_UDATA & ~3),
-	       "sysenter needs kcode, kdata, ucode, udata in a row");
+                       SEG_KCODE + 24 == (SEG_UDATA & ~3),
+               "sysenter needs kcode, kdata, ucode, udata in a row");
 
 extern const uint32_t trap_vectors[48];
 extern void trap128(void);
@@ -54,8 +54,8 @@ static uint64_t seg_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t 
 static void set_gate(int vec, uint32_t handler, int dpl)
 {
 	/* Interrupt gates (type 0xE): the nucleus always runs with IF clear. */
-	cpu.idt[vec] = (struct gate){(uint16_t)handler, SEG_KCODE, 0,
-				     (uint8_t)(0x8e | (dpl << 5)), (uint16_t)(handler >> 16)};
+	cpu.idt[vec] = (struct gate){(uint16_t)handler, SEG_KCODE, 0, (uint8_t)(0x8e | (dpl << 5)),
+	                             (uint16_t)(handler >> 16)};
 }
 
 static void load_tables(void)
@@ -64,7 +64,7 @@ static void load_tables(void)
 		uint16_t limit;
 		uint32_t base;
 	} __attribute__((packed)) gdtr = {sizeof cpu.gdt - 1, (uint32_t)cpu.gdt},
-				  idtr = {sizeof cpu.idt - 1, (uint32_t)cpu.idt};
+	                          idtr = {sizeof cpu.idt - 1, (uint32_t)cpu.idt};
 	__asm__ volatile("lgdt %0" : : "m"(gdtr));
 	__asm__ volatile("ljmp %0, $1f\n1:" : : "i"(SEG_KCODE));
 	__asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss" : : "r"(SEG_KDATA));
@@ -97,8 +97,8 @@ void cpu_init(void)
 	if (!(d & CPUID_EDX_TSC))
 		panic("cpu_init: this CPU has no time-stamp counter");
 	/* Family 6 models below 3 with stepping below 3 report SEP wrongly. */
-	cpu.sysenter = (d & CPUID_EDX_SEP) && !(((a >> 8) & 0xf) == 6 && ((a >> 4) & 0xf) < 3 &&
-						 (a & 0xf) < 3);
+	cpu.sysenter = (d & CPUID_EDX_SEP) &&
+	               !(((a >> 8) & 0xf) == 6 && ((a >> 4) & 0xf) < 3 && (a & 0xf) < 3);
 	if (cpu.sysenter) {
 		wrmsr(MSR_SYSENTER_CS, SEG_KCODE);
 		wrmsr(MSR_SYSENTER_ESP, (uint32_t)&cpu.tss.esp0);

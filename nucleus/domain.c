@@ -45,7 +45,7 @@ static void kill_threads(struct domain *d)
 	struct list_node *pos, *tmp;
 	d->dying = 1;
 	list_for_each_safe(pos, tmp, &d->threads)
-		thread_kill(list_entry(pos, struct thread, dom_link));
+	        thread_kill(list_entry(pos, struct thread, dom_link));
 }
 
 /* Kills d for the reason given, logging one line. Its threads exit on their

@@ -26,9 +26,9 @@ _Static_assert(sizeof(struct elf32_ehdr) == 52, "ELF32 header size");
 _Static_assert(sizeof(struct elf32_phdr) == 32, "ELF32 program header size");
 
 #define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
+#define PF_X    1
+#define PF_W    2
+#define PF_R    4
 
 static const char *check_header(const struct elf32_ehdr *h, size_t size)
 {
@@ -69,9 +69,9 @@ static const char *add_segment(const struct elf32_phdr *ph, size_t size, struct 
 			return "segments share a page";
 	}
 	uint32_t prot = (ph->flags & PF_R ? VM_READ : 0) | (ph->flags & PF_W ? VM_WRITE : 0) |
-			(ph->flags & PF_X ? VM_EXEC : 0);
+	                (ph->flags & PF_X ? VM_EXEC : 0);
 	info->seg[info->nsegments++] =
-		(struct elf_segment){ph->vaddr, ph->memsz, ph->offset, ph->filesz, prot};
+	        (struct elf_segment){ph->vaddr, ph->memsz, ph->offset, ph->filesz, prot};
 	return NULL;
 }
 

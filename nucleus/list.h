@@ -13,8 +13,11 @@ struct list_node {
 	struct list_node *next, *prev;
 };
 
-#define LIST_INIT(name) {&(name), &(name)}
-#define list_entry(node, type, member) ((type *)((char *)(node) - offsetof(type, member)))
+#define LIST_INIT(name)                                                                            \
+	{                                                                                          \
+		&(name), &(name)                                                                   \
+	}
+#define list_entry(node, type, member) ((type *)((char *)(node)-offsetof(type, member)))
 
 static inline void list_init(struct list_node *head)
 {
@@ -62,8 +65,8 @@ static inline struct list_node *list_pop_front(struct list_node *head)
 	return n;
 }
 
-#define list_for_each_safe(pos, tmp, head)                                                  \
-	for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head);                    \
+#define list_for_each_safe(pos, tmp, head)                                                         \
+	for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head);                           \
 	     (pos) = (tmp), (tmp) = (pos)->next)
 
 #endif

@@ -41,8 +41,8 @@ static uint32_t push_args(struct domain *d, const char *args)
 
 /* Creates domain `name` running the ELF image; NULL with *why on failure,
  * having returned whatever it took. */
-struct domain *elf_load_domain(const char *name, const void *image, size_t size,
-			       const char *args, const char **why)
+struct domain *elf_load_domain(const char *name, const void *image, size_t size, const char *args,
+                               const char **why)
 {
 	struct elf_info info;
 	if (elf_parse(image, size, &info, why) < 0)
@@ -55,7 +55,7 @@ struct domain *elf_load_domain(const char *name, const void *image, size_t size,
 	*why = load_segments(d, image, &info);
 	uint32_t argp = 0;
 	if (!*why && aspace_add_region(&d->as, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
-				       VM_READ | VM_WRITE) < 0)
+	                               VM_READ | VM_WRITE) < 0)
 		*why = "no room for the stack";
 	if (!*why && !(argp = push_args(d, args)))
 		*why = "out of memory for the stack";

@@ -17,11 +17,11 @@
 #include "boot/layout.h"
 
 #define MULTIBOOT_MAGIC 0x2BADB002
-#define MB_INFO_MEM 0x01
+#define MB_INFO_MEM     0x01
 #define MB_INFO_CMDLINE 0x04
-#define MB_INFO_MODS 0x08
-#define MB_INFO_MMAP 0x40
-#define MAX_MODULES 16
+#define MB_INFO_MODS    0x08
+#define MB_INFO_MMAP    0x40
+#define MAX_MODULES     16
 
 struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
@@ -77,7 +77,7 @@ static void read_modules(const struct mb_info *mb)
 		boot.module[boot.nmodules].start = m[i].start;
 		boot.module[boot.nmodules].end = m[i].end;
 		strlcpy(boot.module[boot.nmodules].string, m[i].string ? P2V(m[i].string) : "",
-			sizeof boot.module[0].string);
+		        sizeof boot.module[0].string);
 		boot.nmodules++;
 	}
 }
@@ -93,7 +93,7 @@ static void init_frames(const struct mb_info *mb)
 			if (e->type == 1 && e->base < KMAP_LIMIT) {
 				uint64_t end = e->base + e->length;
 				frame_release_range((paddr_t)e->base,
-						    (paddr_t)(end < KMAP_LIMIT ? end : KMAP_LIMIT));
+				                    (paddr_t)(end < KMAP_LIMIT ? end : KMAP_LIMIT));
 			}
 			off += e->size + 4;
 		}
@@ -133,7 +133,7 @@ static void start_modules(void)
 		module_name(boot.module[i].string, name, sizeof name);
 		size_t size = boot.module[i].end - boot.module[i].start;
 		struct domain *d = elf_load_domain(name, P2V(boot.module[i].start), size,
-						   boot.module[i].string, &why);
+		                                   boot.module[i].string, &why);
 		if (d)
 			klog(LOG_INFO, "nucleus: started domain %s#%d (%u bytes)", name, d->id,
 			     (unsigned)size);
@@ -149,14 +149,14 @@ static void monitor(void *arg)
 	(void)arg;
 	uint64_t cycles = rdtsc() - boot.tsc_at_boot;
 	kprintf("sprig: ready (%d domains, %u of %u frames free, boot took %u kcycles)\n",
-		domain_count(), frame_free_count(), frame_total_count(), (unsigned)(cycles / 1000));
+	        domain_count(), frame_free_count(), frame_total_count(), (unsigned)(cycles / 1000));
 	if (cmdline_has("selftest=panic"))
 		panic("self test requested on the command line");
 	while (domain_count() > 0)
 		waitq_sleep(&domains_ended);
 	uint32_t now = frame_free_count();
 	kprintf("nucleus: all domains ended; frames free %u (at start %u)\n", now,
-		boot.frames_at_start);
+	        boot.frames_at_start);
 	if (boot.poweroff_when_idle)
 		poweroff(now == boot.frames_at_start ? POWEROFF_OK : POWEROFF_FAIL);
 }

@@ -29,7 +29,7 @@ void klog(enum log_level level, const char *fmt, ...) __attribute__((format(prin
 void log_set_level(enum log_level level);
 
 /* power.c */
-#define POWEROFF_OK 0
+#define POWEROFF_OK   0
 #define POWEROFF_FAIL 1
 __attribute__((noreturn)) void poweroff(int status);
 
@@ -42,7 +42,7 @@ const char *ksym_lookup(uint32_t addr, uint32_t *offset);
 #define SEG_KDATA 0x10
 #define SEG_UCODE 0x1b
 #define SEG_UDATA 0x23
-#define SEG_TSS 0x28
+#define SEG_TSS   0x28
 void cpu_init(void);
 void cpu_set_kstack(uint32_t top);
 int cpu_has_sysenter(void);
@@ -82,12 +82,12 @@ void timer_init(void);
 uint64_t timer_ticks(void);
 
 /* thread.c and sched.c */
-#define NPRIO 32
-#define PRIO_USER 16
-#define PRIO_IDLE 0
+#define NPRIO         32
+#define PRIO_USER     16
+#define PRIO_IDLE     0
 #define QUANTUM_TICKS 2
-#define MAX_THREADS 256
-#define KSTACK_SIZE 8192
+#define MAX_THREADS   256
+#define KSTACK_SIZE   8192
 
 struct context; /* swtch.S: callee-saved registers and the return address */
 
@@ -100,7 +100,7 @@ struct waitq {
 struct domain;
 
 struct thread {
-	struct context *ctx;      /* saved stack pointer while switched out */
+	struct context *ctx; /* saved stack pointer while switched out */
 	enum thread_state state;
 	int id;
 	int prio;                 /* 0 (idle) .. NPRIO-1 */
@@ -145,8 +145,8 @@ void sched_wake(struct thread *t, int result);
 
 struct domain {
 	int id;
-	int live;                 /* slot in use */
-	int dying;                /* being torn down: no new threads */
+	int live;  /* slot in use */
+	int dying; /* being torn down: no new threads */
 	int exit_status;
 	char name[32];
 	struct aspace as;
@@ -172,8 +172,8 @@ struct elf_info {
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
 };
 int elf_parse(const void *image, size_t size, struct elf_info *info, const char **why);
-struct domain *elf_load_domain(const char *name, const void *image, size_t size,
-			       const char *args, const char **why);
+struct domain *elf_load_domain(const char *name, const void *image, size_t size, const char *args,
+                               const char **why);
 
 /* syscall.c */
 void syscall_dispatch(struct sysregs *r);

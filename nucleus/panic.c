@@ -70,9 +70,9 @@ void panic(const char *fmt, ...)
 	uint32_t esp;
 	__asm__ volatile("mov %%esp, %0" : "=r"(esp));
 	kprintf("  thread %s#%d  esp %08x ebp %08x\n", current ? current->name : "boot",
-		current ? current->id : 0, esp, read_ebp());
+	        current ? current->id : 0, esp, read_ebp());
 	kprintf("  cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", read_cr0(), read_cr2(), read_cr3(),
-		read_cr4());
+	        read_cr4());
 	kprintf("backtrace:\n");
 	backtrace(read_ebp());
 	poweroff(POWEROFF_FAIL);

@@ -9,13 +9,13 @@
 
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
-#define assert(cond)                                                                        \
-	do {                                                                                \
-		if (__builtin_expect(!(cond), 0))                                           \
-			panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);   \
+#define assert(cond)                                                                               \
+	do {                                                                                       \
+		if (__builtin_expect(!(cond), 0))                                                  \
+			panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);          \
 	} while (0)
 
-#define likely(x) __builtin_expect(!!(x), 1)
+#define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 #endif

@@ -13,7 +13,7 @@ void poweroff(int status)
 {
 	cli();
 	kprintf("nucleus: power off, status %d (%s)\n", status,
-		status == POWEROFF_OK ? "ok" : "failure");
+	        status == POWEROFF_OK ? "ok" : "failure");
 	outb(0xf4, (uint8_t)status);
 	for (const char *s = "Shutdown"; *s; s++)
 		outb(0x8900, (uint8_t)*s);

@@ -21,11 +21,10 @@ int need_resched;
 /* Scheduler state; touched only with interrupts off. */
 static struct {
 	struct list_node runq[NPRIO];
-	uint32_t ready;             /* bit p set: runq[p] is not empty */
-	struct list_node sleepers;  /* by wake_tick, earliest first */
+	uint32_t ready;            /* bit p set: runq[p] is not empty */
+	struct list_node sleepers; /* by wake_tick, earliest first */
 	struct thread *idle;
-	struct thread *dead;        /* exited, its stack still in use */
-	struct context *boot_ctx;   /* where sched_start came from */
+	struct thread *dead; /* exited, its stack still in use */
 } sched;
 
 void sched_make_runnable(struct thread *t)

@@ -94,15 +94,15 @@ static int sys_thread_self(struct sysregs *r)
 }
 
 static const syscall_fn syscalls[SYS_COUNT] = {
-	[SYS_NULL] = sys_null,
-	[SYS_CONSOLE_WRITE] = sys_console_write,
-	[SYS_THREAD_CREATE] = sys_thread_create,
-	[SYS_THREAD_EXIT] = sys_thread_exit,
-	[SYS_DOMAIN_EXIT] = sys_domain_exit,
-	[SYS_YIELD] = sys_yield,
-	[SYS_SLEEP] = sys_sleep,
-	[SYS_TIME] = sys_time,
-	[SYS_THREAD_SELF] = sys_thread_self,
+        [SYS_NULL] = sys_null,
+        [SYS_CONSOLE_WRITE] = sys_console_write,
+        [SYS_THREAD_CREATE] = sys_thread_create,
+        [SYS_THREAD_EXIT] = sys_thread_exit,
+        [SYS_DOMAIN_EXIT] = sys_domain_exit,
+        [SYS_YIELD] = sys_yield,
+        [SYS_SLEEP] = sys_sleep,
+        [SYS_TIME] = sys_time,
+        [SYS_THREAD_SELF] = sys_thread_self,
 };
 
 /* Runs the call numbered r->eax and puts its result in r->eax. */

@@ -9,7 +9,7 @@
 #include "nucleus/nucleus.h"
 #include "nucleus/x86.h"
 
-#define PIT_HZ 1193182
+#define PIT_HZ  1193182
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
 

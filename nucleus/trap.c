@@ -13,15 +13,30 @@
 #include <sprig/syscall.h>
 
 #define T_PAGE_FAULT 14
-#define IRQ_BASE 32
-#define PF_WRITE 0x2
+#define IRQ_BASE     32
+#define PF_WRITE     0x2
 
 static const char *const exception_names[20] = {
-	"divide error", "debug", "non-maskable interrupt", "breakpoint", "overflow",
-	"bound range exceeded", "invalid opcode", "floating point unavailable", "double fault",
-	"coprocessor segment overrun", "invalid TSS", "segment not present", "stack fault",
-	"general protection fault", "page fault", "reserved", "x87 floating point error",
-	"alignment check", "machine check", "SIMD floating point error",
+        "divide error",
+        "debug",
+        "non-maskable interrupt",
+        "breakpoint",
+        "overflow",
+        "bound range exceeded",
+        "invalid opcode",
+        "floating point unavailable",
+        "double fault",
+        "coprocessor segment overrun",
+        "invalid TSS",
+        "segment not present",
+        "stack fault",
+        "general protection fault",
+        "page fault",
+        "reserved",
+        "x87 floating point error",
+        "alignment check",
+        "machine check",
+        "SIMD floating point error",
 };
 
 static irq_handler irq_handlers[16];
@@ -42,13 +57,13 @@ static void dump_frame(const struct trapframe *tf)
 	kprintf("  eax %08x ebx %08x ecx %08x edx %08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
 	kprintf("  esi %08x edi %08x ebp %08x eip %08x\n", tf->esi, tf->edi, tf->ebp, tf->eip);
 	kprintf("  cs %04x eflags %08x err %08x cr2 %08x\n", tf->cs, tf->eflags, tf->err,
-		read_cr2());
+	        read_cr2());
 }
 
 __attribute__((noreturn)) static void nucleus_exception(struct trapframe *tf)
 {
 	kprintf("\nnucleus: %s (vector %u) in the nucleus at eip %#x\n", exception_name(tf->trapno),
-		tf->trapno, tf->eip);
+	        tf->trapno, tf->eip);
 	dump_frame(tf);
 	kprintf("backtrace:\n");
 	uint32_t off;
@@ -68,12 +83,14 @@ static void user_exception(struct trapframe *tf)
 		int err = vmm_fault(&d->as, va, tf->err & PF_WRITE);
 		if (err == 0)
 			return;
-		domain_kill(d, "%s at %#x (%s%s) eip %#x", err == -ENOMEM ? "out of memory" : "page fault",
-			    va, tf->err & PF_WRITE ? "write" : "read",
-			    tf->err & 1 ? ", protection" : ", not mapped", tf->eip);
+		domain_kill(d, "%s at %#x (%s%s) eip %#x",
+		            err == -ENOMEM ? "out of memory" : "page fault", va,
+		            tf->err & PF_WRITE ? "write" : "read",
+		            tf->err & 1 ? ", protection" : ", not mapped", tf->eip);
 		return;
 	}
-	domain_kill(d, "%s (vector %u) at eip %#x", exception_name(tf->trapno), tf->trapno, tf->eip);
+	domain_kill(d, "%s (vector %u) at eip %#x", exception_name(tf->trapno), tf->trapno,
+	            tf->eip);
 }
 
 void trap(struct trapframe *tf)

@@ -115,13 +115,13 @@ static inline uint32_t read_ebp(void)
 	return v;
 }
 
-#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_CS  0x174
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
 
-#define CR0_WP 0x00010000u
-#define CR0_EM 0x00000004u
-#define CR0_MP 0x00000002u
+#define CR0_WP  0x00010000u
+#define CR0_EM  0x00000004u
+#define CR0_MP  0x00000002u
 #define CR4_PSE 0x00000010u
 #define CR4_PGE 0x00000080u
 

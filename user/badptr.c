@@ -25,10 +25,10 @@ typedef int (*entry_fn)(int, uint32_t, uint32_t, uint32_t, uint32_t);
 static void run_checks(const char *via, entry_fn sys)
 {
 	char what[80];
-#define CHECK(desc, got, want)                                                              \
-	do {                                                                                \
-		snprintf(what, sizeof what, "%s: %s", via, desc);                           \
-		check(what, got, want);                                                     \
+#define CHECK(desc, got, want)                                                                     \
+	do {                                                                                       \
+		snprintf(what, sizeof what, "%s: %s", via, desc);                                  \
+		check(what, got, want);                                                            \
 	} while (0)
 	CHECK("write from NULL", sys(SYS_CONSOLE_WRITE, 0, 10, 0, 0), -EFAULT);
 	CHECK("write from nucleus memory", sys(SYS_CONSOLE_WRITE, 0xC0100000, 16, 0, 0), -EFAULT);
@@ -36,7 +36,7 @@ static void run_checks(const char *via, entry_fn sys)
 	      -EFAULT);
 	CHECK("write from unmapped memory", sys(SYS_CONSOLE_WRITE, 0x40000000, 8, 0, 0), -EFAULT);
 	CHECK("write crossing into nucleus", sys(SYS_CONSOLE_WRITE, 0xBFFFFFF0, 64, 0, 0), -EFAULT);
-	CHECK("write of zero bytes", sys(SYS_CONSOLE_WRITE, (uint32_t)"x", 0, 0, 0), 0);
+	CHECK("write of zero bytes", sys(SYS_CONSOLE_WRITE, (uint32_t) "x", 0, 0, 0), 0);
 	CHECK("time into read-only text", sys(SYS_TIME, (uint32_t)run_checks, 0, 0, 0), -EFAULT);
 	CHECK("time into nucleus memory", sys(SYS_TIME, 0xC0000000, 0, 0, 0), -EFAULT);
 	CHECK("time into NULL", sys(SYS_TIME, 0, 0, 0, 0), -EFAULT);

@@ -14,16 +14,16 @@
 #include "nucleus/panic.h"
 
 #define FRAME_RESERVED 0xffffu
-#define FRAME_MAX_REF 0xfff0u
-#define MAX_FRAMES (0x38000000u >> PAGE_SHIFT) /* KMAP_LIMIT */
+#define FRAME_MAX_REF  0xfff0u
+#define MAX_FRAMES     (0x38000000u >> PAGE_SHIFT) /* KMAP_LIMIT */
 
 /* The allocator's state. The nucleus is not preemptible: no lock. */
 static struct {
 	uint16_t count[MAX_FRAMES];
 	uint32_t nframes; /* frames below the limit */
 	uint32_t nfree;
-	uint32_t ntotal;  /* frames ever released as RAM */
-	uint32_t hint;    /* where the next search starts */
+	uint32_t ntotal; /* frames ever released as RAM */
+	uint32_t hint;   /* where the next search starts */
 } frames;
 
 /* Marks every frame below `limit` reserved; nothing is free until released. */

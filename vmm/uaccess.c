@@ -39,7 +39,7 @@ static void *user_byte(struct aspace *as, uint32_t va, int write)
 
 /* Walks [uaddr, uaddr + len) a page at a time, handing each piece to fn. */
 static int user_walk(struct aspace *as, uint32_t uaddr, size_t len, int write,
-		     void (*fn)(void *user, char *buf, size_t n), char *buf)
+                     void (*fn)(void *user, char *buf, size_t n), char *buf)
 {
 	if (!uaccess_range_ok(uaddr, len))
 		return -EFAULT;

@@ -18,21 +18,21 @@ typedef uint32_t paddr_t;
 typedef uint32_t pte_t;
 typedef uint32_t pde_t;
 
-#define PAGE_SIZE 4096u
-#define PAGE_SHIFT 12
-#define PAGE_MASK (PAGE_SIZE - 1)
+#define PAGE_SIZE    4096u
+#define PAGE_SHIFT   12
+#define PAGE_MASK    (PAGE_SIZE - 1)
 #define PAGE_DOWN(x) ((x) & ~(uint32_t)PAGE_MASK)
-#define PAGE_UP(x) (((x) + PAGE_MASK) & ~(uint32_t)PAGE_MASK)
-#define PT_ENTRIES 1024
-#define PDX(va) ((uint32_t)(va) >> 22)
-#define PTX(va) (((uint32_t)(va) >> 12) & 0x3ff)
-#define USER_PDES 768 /* PDEs below KERNBASE */
+#define PAGE_UP(x)   (((x) + PAGE_MASK) & ~(uint32_t)PAGE_MASK)
+#define PT_ENTRIES   1024
+#define PDX(va)      ((uint32_t)(va) >> 22)
+#define PTX(va)      (((uint32_t)(va) >> 12) & 0x3ff)
+#define USER_PDES    768 /* PDEs below KERNBASE */
 
-#define PTE_P 0x001u
-#define PTE_W 0x002u
-#define PTE_U 0x004u
-#define PTE_PS 0x080u
-#define PTE_G 0x100u
+#define PTE_P       0x001u
+#define PTE_W       0x002u
+#define PTE_U       0x004u
+#define PTE_PS      0x080u
+#define PTE_G       0x100u
 #define PTE_ADDR(e) ((e) & ~(uint32_t)0xfff)
 
 #ifdef SPRIG_HOST
@@ -48,9 +48,9 @@ void *host_phys_to_virt(paddr_t pa); /* supplied by the unit tests */
 void frame_init(paddr_t limit);
 void frame_release_range(paddr_t start, paddr_t end); /* rounded inward */
 void frame_reserve_range(paddr_t start, paddr_t end); /* rounded outward */
-paddr_t frame_alloc(void);      /* zero-filled frame, or 0 when none is free */
-void frame_ref(paddr_t pa);     /* one more user of an allocated frame */
-void frame_free(paddr_t pa);    /* drops one user; frees on the last */
+paddr_t frame_alloc(void);   /* zero-filled frame, or 0 when none is free */
+void frame_ref(paddr_t pa);  /* one more user of an allocated frame */
+void frame_free(paddr_t pa); /* drops one user; frees on the last */
 uint32_t frame_free_count(void);
 uint32_t frame_total_count(void);
 
@@ -61,9 +61,9 @@ int pt_map(pde_t *pd, uint32_t va, paddr_t pa, uint32_t flags);
 void pt_free_user(pde_t *pd); /* every user frame and page table */
 
 /* aspace.c */
-#define VM_READ 1u
-#define VM_WRITE 2u
-#define VM_EXEC 4u
+#define VM_READ            1u
+#define VM_WRITE           2u
+#define VM_EXEC            4u
 #define ASPACE_MAX_REGIONS 16
 
 struct region {

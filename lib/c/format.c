@@ -21,7 +21,7 @@ static void emit_pad(format_sink sink, void *ctx, char c, int n)
 
 /* Emits s[0..n) padded to the width; returns the characters written. */
 static int emit_field(format_sink sink, void *ctx, const struct spec *sp, const char *prefix,
-		      const char *s, int n)
+                      const char *s, int n)
 {
 	int plen = (int)strlen(prefix);
 	int zeros = sp->prec > n ? sp->prec - n : 0;
@@ -41,7 +41,7 @@ static int emit_field(format_sink sink, void *ctx, const struct spec *sp, const 
 }
 
 static int emit_number(format_sink sink, void *ctx, struct spec *sp, unsigned long long v, int neg,
-		       unsigned base, int upper)
+                       unsigned base, int upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];
@@ -131,13 +131,10 @@ static int convert(format_sink sink, void *ctx, struct spec *sp, char c, va_list
 		unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 		return emit_number(sink, ctx, sp, u, v < 0, 10, 0);
 	}
-	case 'u':
-		return emit_number(sink, ctx, sp, arg_unsigned(ap, sp->size), 0, 10, 0);
+	case 'u': return emit_number(sink, ctx, sp, arg_unsigned(ap, sp->size), 0, 10, 0);
 	case 'x':
-	case 'X':
-		return emit_number(sink, ctx, sp, arg_unsigned(ap, sp->size), 0, 16, c == 'X');
-	case 'o':
-		return emit_number(sink, ctx, sp, arg_unsigned(ap, sp->size), 0, 8, 0);
+	case 'X': return emit_number(sink, ctx, sp, arg_unsigned(ap, sp->size), 0, 16, c == 'X');
+	case 'o': return emit_number(sink, ctx, sp, arg_unsigned(ap, sp->size), 0, 8, 0);
 	case 'p':
 		sp->alt = 1;
 		return emit_number(sink, ctx, sp, (uintptr_t)va_arg(*ap, void *), 0, 16, 0);

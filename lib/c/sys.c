@@ -25,7 +25,7 @@ int console_write(const char *buf, size_t len)
 int thread_create(void (*fn)(void *), void *arg, void *stack, size_t stack_size)
 {
 	uint32_t *sp = (uint32_t *)(((uintptr_t)stack + stack_size) & ~(uintptr_t)15);
-	sp -= 3;              /* padding: 16-byte alignment at the call of fn */
+	sp -= 3; /* padding: 16-byte alignment at the call of fn */
 	*--sp = (uint32_t)arg;
 	*--sp = (uint32_t)fn; /* popped by thread_start */
 	return sprig_syscall(SYS_THREAD_CREATE, (uint32_t)thread_start, (uint32_t)sp, 0, 0);
