@@ -47,6 +47,7 @@ find_missing() {
 	check coreutils have timeout
 	check gcc have cc
 	check make have make
+	check gdb have gdb
 }
 
 find_missing
