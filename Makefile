@@ -27,8 +27,9 @@ KOBJS := boot/entry.o \
 	nucleus/main.o nucleus/console.o nucleus/panic.o nucleus/power.o nucleus/cpu.o \
 	nucleus/trapasm.o nucleus/trap.o nucleus/pic.o nucleus/timer.o nucleus/swtch.o \
 	nucleus/thread.o nucleus/sched.o nucleus/domain.o nucleus/elf.o nucleus/loader.o \
-	nucleus/syscall.o \
-	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o \
+	nucleus/syscall.o nucleus/door.o nucleus/dtable.o nucleus/shuttle.o nucleus/doorcall.o \
+	nucleus/names.o \
+	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o \
 	lib/c/string.o lib/c/format.o
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
@@ -101,23 +102,24 @@ deps:
 
 RUN_MODULES := $(B)/user/hello.elf
 run: deps all
-	tools/qemu.sh --modules "$(subst $(eval) ,$(comma),$(RUN_MODULES))"
+	tools/qemu.sh --modules "$(RUN_MODULES)"
 
 debug: deps all
 	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"
-	tools/qemu.sh --debug --modules "$(subst $(eval) ,$(comma),$(RUN_MODULES))"
+	tools/qemu.sh --debug --modules "$(RUN_MODULES)"
 
 bench: deps all
 	@echo "make bench: nothing to measure yet; door calls arrive with the doors issue."
 
+.SECONDEXPANSION:
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
 UNIT_TESTS := frame elf pagetable uaccess format
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
-UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c
-UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c
+UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c
+UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/share.c
 UNIT_SRCS_format := lib/c/format.c
-HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST \
+HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format
 $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRCS_%)
 	@mkdir -p $(@D)
@@ -138,8 +140,6 @@ test: deps
 clean:
 	rm -rf $(B)
 
-comma := ,
-.SECONDEXPANSION:
 .PHONY: all run test bench iso debug clean deps unit format format-check
 .SUFFIXES:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

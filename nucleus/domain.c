@@ -34,6 +34,7 @@ struct domain *domain_create(const char *name)
 		d->id = domains.next_id++;
 		strlcpy(d->name, name, sizeof d->name);
 		list_init(&d->threads);
+		door_pool_init(&d->pool);
 		domains.live++;
 		return d;
 	}
@@ -44,6 +45,7 @@ static void kill_threads(struct domain *d)
 {
 	struct list_node *pos, *tmp;
 	d->dying = 1;
+	door_domain_dying(d);
 	list_for_each_safe(pos, tmp, &d->threads)
 	        thread_kill(list_entry(pos, struct thread, dom_link));
 }
@@ -80,6 +82,7 @@ void domain_thread_gone(struct domain *d)
 {
 	if (!d->dying)
 		klog(LOG_INFO, "nucleus: domain %s#%d ended with its last thread", d->name, d->id);
+	door_domain_gone(d);
 	aspace_activate(NULL);
 	aspace_destroy(&d->as);
 	d->live = 0;

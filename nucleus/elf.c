@@ -52,8 +52,6 @@ static const char *check_header(const struct elf32_ehdr *h, size_t size)
 /* Checks one loadable segment and appends it to info. */
 static const char *add_segment(const struct elf32_phdr *ph, size_t size, struct elf_info *info)
 {
-	if (info->nsegments == ELF_MAX_SEGMENTS)
-		return "too many loadable segments";
 	if (ph->filesz > ph->memsz)
 		return "segment file size exceeds its memory size";
 	if (ph->offset > size || size - ph->offset < ph->filesz)
@@ -68,6 +66,8 @@ static const char *add_segment(const struct elf32_phdr *ph, size_t size, struct 
 		if (lo < PAGE_UP(s->vaddr + s->memsz) && PAGE_DOWN(s->vaddr) < hi)
 			return "segments share a page";
 	}
+	if (info->nsegments == ELF_MAX_SEGMENTS)
+		return "too many loadable segments";
 	uint32_t prot = (ph->flags & PF_R ? VM_READ : 0) | (ph->flags & PF_W ? VM_WRITE : 0) |
 	                (ph->flags & PF_X ? VM_EXEC : 0);
 	info->seg[info->nsegments++] =

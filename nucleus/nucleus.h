@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nucleus/door.h"
 #include "nucleus/list.h"
 #include "nucleus/panic.h"
 #include "vmm/vmm.h"
@@ -24,8 +25,8 @@
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void console_init(void);
 void console_write(const char *s, size_t n);
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void klog(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kprintf(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));
+void klog(enum log_level level, const char *fmt, ...) __attribute__((__format__(__printf__, 2, 3)));
 void log_set_level(enum log_level level);
 
 /* power.c */
@@ -38,11 +39,12 @@ void backtrace(uint32_t ebp);
 const char *ksym_lookup(uint32_t addr, uint32_t *offset);
 
 /* cpu.c: segments, TSS, IDT and the sysenter MSRs. */
-#define SEG_KCODE 0x08
-#define SEG_KDATA 0x10
-#define SEG_UCODE 0x1b
-#define SEG_UDATA 0x23
-#define SEG_TSS   0x28
+#define SEG_KCODE   0x08
+#define SEG_KDATA   0x10
+#define SEG_UCODE   0x1b
+#define SEG_UDATA   0x23
+#define SEG_TSS     0x28
+#define EFLAGS_USER 0x202 /* IF, and the reserved bit 1 */
 void cpu_init(void);
 void cpu_set_kstack(uint32_t top);
 int cpu_has_sysenter(void);
@@ -69,7 +71,10 @@ struct sysframe {
 
 void trap(struct trapframe *tf);
 void trapret(void);
+void sysexit_ret(void);
 void sysenter_entry(void);
+__attribute__((noreturn)) void exit_via_trapframe(struct trapframe *tf);
+__attribute__((noreturn)) void exit_via_sysframe(struct sysframe *f);
 typedef void (*irq_handler)(void);
 void irq_register(int irq, irq_handler fn);
 
@@ -115,6 +120,7 @@ struct thread {
 	struct list_node dom_link; /* the domain's threads */
 	uint32_t kstack_top;
 	char name[16];
+	struct door_thread dt; /* door calls: door.h */
 };
 
 extern struct thread *current;
@@ -126,6 +132,9 @@ struct thread *thread_create_user(struct domain *d, uint32_t eip, uint32_t esp, 
 __attribute__((noreturn)) void thread_exit(void);
 void thread_kill(struct thread *t);
 void thread_return_to_user(void);
+struct sysframe *thread_sysframe(struct thread *t);
+struct trapframe *thread_trapframe(struct thread *t);
+void thread_resume_parked(struct thread *t);
 
 void sched_init(void);
 void sched_make_runnable(struct thread *t);
@@ -139,6 +148,8 @@ void waitq_wake_one(struct waitq *q);
 void waitq_wake_all(struct waitq *q);
 int sched_sleep_until(uint64_t tick);
 void sched_wake(struct thread *t, int result);
+__attribute__((noreturn)) void sched_leave_parked(void);
+__attribute__((noreturn)) void sched_run_direct(struct thread *next);
 
 /* domain.c */
 #define MAX_DOMAINS 64
@@ -152,11 +163,14 @@ struct domain {
 	struct aspace as;
 	struct list_node threads;
 	int nthreads;
+	struct dtable dtable;  /* its door ids */
+	struct door_pool pool; /* its server threads */
 };
 
 extern struct waitq domains_ended; /* woken when the last domain ends */
 struct domain *domain_create(const char *name);
-void domain_kill(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void domain_kill(struct domain *d, const char *fmt, ...)
+        __attribute__((__format__(__printf__, 2, 3)));
 void domain_exit(struct domain *d, int status);
 void domain_thread_gone(struct domain *d);
 int domain_count(void);

@@ -7,7 +7,7 @@
 #ifndef SPRIG_PANIC_H
 #define SPRIG_PANIC_H
 
-__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+__attribute__((noreturn, __format__(__printf__, 1, 2))) void panic(const char *fmt, ...);
 
 #define assert(cond)                                                                               \
 	do {                                                                                       \

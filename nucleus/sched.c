@@ -59,21 +59,33 @@ void sched_switch_from(struct thread *prev)
 	}
 }
 
-static void switch_to(struct thread *next)
+/* Makes next the running thread: its stack, its address space. */
+static void become(struct thread *next)
 {
-	struct thread *prev = current;
-	next->state = THREAD_RUNNING;
-	next->quantum = QUANTUM_TICKS;
-	need_resched = 0;
-	if (next == prev)
-		return;
-	if (prev->state == THREAD_DEAD)
-		sched.dead = prev;
 	current = next;
+	next->state = THREAD_RUNNING;
 	cpu_set_kstack(next->kstack_top);
 	if (next->dom)
 		aspace_activate(&next->dom->as);
-	swtch(&prev->ctx, next->ctx);
+}
+
+/* Switches to next, saving the current context in *save (or discarding it
+ * when save is NULL: the current thread is parked and will be resumed from
+ * its entry frame). */
+static void switch_to(struct thread *next, struct context **save)
+{
+	struct thread *prev = current;
+	static struct context *discard;
+	next->quantum = QUANTUM_TICKS;
+	need_resched = 0;
+	if (next == prev) {
+		next->state = THREAD_RUNNING;
+		return;
+	}
+	if (prev->state == THREAD_DEAD)
+		sched.dead = prev;
+	become(next);
+	swtch(save ? save : &discard, next->ctx);
 	sched_switch_from(prev);
 }
 
@@ -83,12 +95,34 @@ void sched_yield(void)
 {
 	if (current->state == THREAD_RUNNING && current != sched.idle)
 		sched_make_runnable(current);
-	switch_to(sched_pick());
+	switch_to(sched_pick(), &current->ctx);
+}
+
+/* Leaves a parked current thread for the best runnable one. */
+void sched_leave_parked(void)
+{
+	assert(current->state == THREAD_BLOCKED);
+	switch_to(sched_pick(), NULL);
+	panic("sched_leave_parked: a parked thread came back");
+}
+
+/* Hands the CPU from the parked current thread straight to the parked
+ * thread next, whose entry frame is ready: no run queue, no swtch. next
+ * runs out the rest of the time slice, as the same shuttle would. */
+void sched_run_direct(struct thread *next)
+{
+	assert(current->state == THREAD_BLOCKED && next->state == THREAD_BLOCKED);
+	next->quantum = current->quantum;
+	become(next);
+	if (next->dt.sysenter_frame)
+		exit_via_sysframe(thread_sysframe(next));
+	exit_via_trapframe(thread_trapframe(next));
 }
 
 /* Timer tick: charges the running thread and wakes due sleepers. */
 void sched_tick(void)
 {
+	shuttle_charge_tick(current);
 	if (--current->quantum <= 0)
 		need_resched = 1;
 	uint64_t now = timer_ticks();
@@ -192,6 +226,6 @@ void sched_start(void)
 		sched.ready &= ~(1u << PRIO_IDLE);
 	static struct thread boot = {.state = THREAD_DEAD, .name = "boot"};
 	current = &boot;
-	switch_to(sched_pick());
+	switch_to(sched_pick(), &boot.ctx);
 	panic("sched_start: returned to the boot stack");
 }

@@ -93,6 +93,144 @@ static int sys_thread_self(struct sysregs *r)
 	return current->id;
 }
 
+/* True when r is the frame the sysenter entry pushed (not int $0x80's). */
+static int via_sysenter(const struct sysregs *r)
+{
+	return (const void *)r == (const void *)thread_sysframe(current);
+}
+
+static struct domain *cur_dom(void)
+{
+	return current->dom;
+}
+
+/* (entry, datum, flags) */
+static int sys_door_create(struct sysregs *r)
+{
+	uint32_t flags = r->edi;
+	if (flags & ~(uint32_t)(DOOR_UNREF | DOOR_UNREF_MULTI) ||
+	    flags == (DOOR_UNREF | DOOR_UNREF_MULTI))
+		return -EINVAL;
+	if (!uaccess_range_ok(r->ebx, 1))
+		return -EFAULT;
+	struct door *d = door_alloc(cur_dom(), r->ebx, r->esi, flags);
+	if (!d)
+		return -ENOSPC;
+	door_get(d); /* so the failure below frees it */
+	int id = dtable_insert(cur_dom(), d);
+	door_put(d);
+	return id;
+}
+
+static int sys_door_call(struct sysregs *r)
+{
+	return door_sys_call((int)r->ebx, r->esi, via_sysenter(r));
+}
+
+static int sys_door_return(struct sysregs *r)
+{
+	return door_sys_return(r->ebx, r->esi, via_sysenter(r));
+}
+
+static int sys_door_bind(struct sysregs *r)
+{
+	return door_sys_bind(r->ebx);
+}
+
+/* (id, door_info_t *) */
+static int sys_door_info(struct sysregs *r)
+{
+	struct door *d = dtable_lookup(cur_dom(), (int)r->ebx);
+	door_info_t info;
+	if (!d)
+		return -EBADF;
+	door_fill_info(d, cur_dom(), &info);
+	return copy_out(&cur_dom()->as, r->esi, &info, sizeof info);
+}
+
+static int sys_door_revoke(struct sysregs *r)
+{
+	struct door *d = dtable_lookup(cur_dom(), (int)r->ebx);
+	if (!d)
+		return -EBADF;
+	if (d->server != cur_dom())
+		return -EPERM;
+	door_revoke_object(d);
+	return 0;
+}
+
+static int sys_door_dup(struct sysregs *r)
+{
+	struct door *d = dtable_lookup(cur_dom(), (int)r->ebx);
+	return d ? dtable_insert(cur_dom(), d) : -EBADF;
+}
+
+static int sys_door_close(struct sysregs *r)
+{
+	return dtable_close(cur_dom(), (int)r->ebx);
+}
+
+static int sys_shuttle_info(struct sysregs *r)
+{
+	shuttle_info_t info;
+	shuttle_fill_info(current, &info);
+	return copy_out(&cur_dom()->as, r->ebx, &info, sizeof info);
+}
+
+/* (len, prot): a new demand-zero region. */
+static int sys_vm_alloc(struct sysregs *r)
+{
+	uint32_t prot = r->esi;
+	if (prot & ~(uint32_t)(VM_READ | VM_WRITE) || r->ebx == 0)
+		return -EINVAL;
+	uint32_t va = aspace_alloc_region(&cur_dom()->as, r->ebx, prot | VM_ANON);
+	return va ? (int)va : -ENOMEM;
+}
+
+static int sys_vm_free(struct sysregs *r)
+{
+	const struct region *reg = aspace_find_region(&cur_dom()->as, r->ebx);
+	if (!reg || reg->start != r->ebx || !(reg->prot & VM_ANON))
+		return -EINVAL;
+	return aspace_remove_region(&cur_dom()->as, r->ebx);
+}
+
+/* Copies a NUL-terminated name of fewer than size bytes from user memory. */
+static int copy_in_name(uint32_t uaddr, char *buf, size_t size)
+{
+	for (size_t i = 0; i < size; i++) {
+		if (copy_in(&cur_dom()->as, &buf[i], uaddr + i, 1) < 0)
+			return -EFAULT;
+		if (!buf[i])
+			return 0;
+	}
+	return -EINVAL;
+}
+
+static int sys_name_publish(struct sysregs *r)
+{
+	char name[32];
+	int err = copy_in_name(r->ebx, name, sizeof name);
+	return err ? err : names_publish(cur_dom(), name, (int)r->esi);
+}
+
+/* (name, wait_ms): waits up to wait_ms for the name to appear. */
+static int sys_name_lookup(struct sysregs *r)
+{
+	char name[32];
+	int err = copy_in_name(r->ebx, name, sizeof name);
+	if (err)
+		return err;
+	uint64_t until = timer_ticks() + ((uint64_t)r->esi * TIMER_HZ + 999) / 1000;
+	for (;;) {
+		int id = names_lookup(cur_dom(), name);
+		if (id != -ENOENT || timer_ticks() >= until)
+			return id;
+		if (sched_sleep_until(timer_ticks() + 1) < 0)
+			return -EINTR;
+	}
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
         [SYS_NULL] = sys_null,
         [SYS_CONSOLE_WRITE] = sys_console_write,
@@ -103,6 +241,19 @@ static const syscall_fn syscalls[SYS_COUNT] = {
         [SYS_SLEEP] = sys_sleep,
         [SYS_TIME] = sys_time,
         [SYS_THREAD_SELF] = sys_thread_self,
+        [SYS_DOOR_CREATE] = sys_door_create,
+        [SYS_DOOR_CALL] = sys_door_call,
+        [SYS_DOOR_RETURN] = sys_door_return,
+        [SYS_DOOR_BIND] = sys_door_bind,
+        [SYS_DOOR_INFO] = sys_door_info,
+        [SYS_DOOR_REVOKE] = sys_door_revoke,
+        [SYS_DOOR_DUP] = sys_door_dup,
+        [SYS_DOOR_CLOSE] = sys_door_close,
+        [SYS_SHUTTLE_INFO] = sys_shuttle_info,
+        [SYS_VM_ALLOC] = sys_vm_alloc,
+        [SYS_VM_FREE] = sys_vm_free,
+        [SYS_NAME_PUBLISH] = sys_name_publish,
+        [SYS_NAME_LOOKUP] = sys_name_lookup,
 };
 
 /* Runs the call numbered r->eax and puts its result in r->eax. */

@@ -48,6 +48,8 @@ static struct thread *thread_alloc(const char *name, int prio)
 		list_init(&t->link);
 		list_init(&t->sleep_link);
 		list_init(&t->dom_link);
+		list_init(&t->dt.link);
+		shuttle_init_thread(t, prio);
 		strlcpy(t->name, name, sizeof t->name);
 		return t;
 	}
@@ -104,7 +106,7 @@ struct thread *thread_create_user(struct domain *d, uint32_t eip, uint32_t esp, 
 	tf->eax = eax;
 	tf->cs = SEG_UCODE;
 	tf->ds = tf->es = tf->fs = tf->gs = tf->ss = SEG_UDATA;
-	tf->eflags = 0x202; /* IF */
+	tf->eflags = EFLAGS_USER;
 	tf->eip = eip;
 	tf->esp = esp;
 	uint32_t *ret = (uint32_t *)tf - 1;
@@ -122,7 +124,34 @@ struct thread *thread_create_user(struct domain *d, uint32_t eip, uint32_t esp, 
 void thread_kill(struct thread *t)
 {
 	t->killed = 1;
-	sched_wake(t, -EINTR);
+	if (t->dt.wait != DW_NONE)
+		door_thread_killed(t);
+	else
+		sched_wake(t, -EINTR);
+}
+
+/* The entry frames at the top of t's stack: one or the other is there. */
+struct sysframe *thread_sysframe(struct thread *t)
+{
+	return (struct sysframe *)(t->kstack_top - sizeof(struct sysframe));
+}
+
+struct trapframe *thread_trapframe(struct thread *t)
+{
+	return (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
+}
+
+/* Makes runnable a parked thread: one whose stack holds nothing but its
+ * entry frame (t->dt.sysenter_frame says which kind). It leaves for user
+ * mode through that frame, or exits if it has been killed. */
+void thread_resume_parked(struct thread *t)
+{
+	int sys = t->dt.sysenter_frame;
+	uint32_t *ret =
+	        sys ? (uint32_t *)thread_sysframe(t) - 1 : (uint32_t *)thread_trapframe(t) - 1;
+	*ret = sys ? (uint32_t)sysexit_ret : (uint32_t)trapret;
+	t->ctx = push_context((uint32_t)ret, (uint32_t)user_thread_start);
+	sched_make_runnable(t);
 }
 
 /* Called on every way back to user mode: exits if killed, and gives up
@@ -143,6 +172,7 @@ void thread_exit(void)
 {
 	struct thread *t = current;
 	struct domain *d = t->dom;
+	door_thread_exiting(t);
 	if (d) {
 		list_remove(&t->dom_link);
 		if (--d->nthreads == 0)

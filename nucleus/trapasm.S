@@ -11,7 +11,8 @@
  * sysenter_entry: the CPU arrives with CS/SS from the MSRs, ESP pointing at
  * tss.esp0 (which holds the current thread's stack top), interrupts off, the
  * user's return address in edx and stack pointer in ecx. It pushes a struct
- * sysframe, calls syscall_sysenter(f), and leaves by sysexit. DS and ES stay
+ * sysframe, calls syscall_sysenter(f) -- or door_fast(f) when eax has its
+ * top bit set (DOOR_FAST) -- and leaves by sysexit at sysexit_ret. DS and ES stay
  * the user's flat segments: the nucleus may use them (DPL 3, base 0).
  */
 #include "boot/layout.h"
@@ -116,8 +117,12 @@ sysenter_entry:
 	pushl %ebx
 	pushl %eax
 	pushl %esp
+	testl %eax, %eax               /* DOOR_FAST set: a door call or return */
+	js 1f
 	call syscall_sysenter
 	addl $4, %esp
+	.globl sysexit_ret
+sysexit_ret:
 	popl %eax
 	popl %ebx
 	popl %esi
@@ -127,3 +132,18 @@ sysenter_entry:
 	popl %ecx                      /* user stack */
 	sti                            /* takes effect after sysexit */
 	sysexit
+1:	call door_fast
+	addl $4, %esp
+	jmp sysexit_ret
+
+/* exit_via_trapframe(tf), exit_via_sysframe(f): leave for user mode through
+ * a frame anywhere in memory; whatever the stack held is abandoned. */
+	.globl exit_via_trapframe
+exit_via_trapframe:
+	movl 4(%esp), %esp
+	jmp trapret
+
+	.globl exit_via_sysframe
+exit_via_sysframe:
+	movl 4(%esp), %esp
+	jmp sysexit_ret

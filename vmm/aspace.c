@@ -5,8 +5,12 @@
  * appear on first touch (demand-zero) through vmm_fault(), which serves both
  * the page-fault handler and the checked user copies.
  *
+ * A page marked PTE_COW is shared read-only with another mapping; the first
+ * write to it gets a private copy (or the page itself, if no one else has it).
+ *
  * Entry points: vmm_init, aspace_create, aspace_destroy, aspace_activate,
- * aspace_add_region, aspace_find_region, vmm_fault, vmm_populate.
+ * aspace_add_region, aspace_alloc_region, aspace_remove_region,
+ * aspace_find_region, vmm_fault, vmm_populate, vmm_flush_page.
  */
 #include "vmm/vmm.h"
 #include "lib/c/libc.h"
@@ -72,6 +76,20 @@ void aspace_activate(const struct aspace *as)
 	if (read_cr3() != cr3)
 		write_cr3(cr3);
 }
+
+/* Drops a stale TLB entry after a PTE changed, if as is the current space
+ * (another space's entries were flushed when we left it). */
+void vmm_flush_page(const struct aspace *as, uint32_t va)
+{
+	if (read_cr3() == as->cr3)
+		invlpg(va);
+}
+#else
+void vmm_flush_page(const struct aspace *as, uint32_t va)
+{
+	(void)as;
+	(void)va;
+}
 #endif
 
 /* Adds [start, end) with prot. It must be page aligned, inside user space
@@ -89,6 +107,42 @@ int aspace_add_region(struct aspace *as, uint32_t start, uint32_t end, uint32_t 
 	return 0;
 }
 
+/* Finds room for len bytes (rounded up to pages) at or above VM_ALLOC_BASE,
+ * below the stack, and adds a region there. Returns its start, or 0. */
+uint32_t aspace_alloc_region(struct aspace *as, uint32_t len, uint32_t prot)
+{
+	uint32_t size = PAGE_UP(len), start = VM_ALLOC_BASE;
+	const uint32_t limit = USER_STACK_TOP - USER_STACK_SIZE;
+	if (len == 0 || size < len)
+		return 0;
+	for (int i = 0; i < as->nregions; i++) {
+		const struct region *r = &as->regions[i];
+		if (size > limit - start)
+			return 0;
+		if (start < r->end && r->start < start + size) {
+			start = r->end; /* move past it and check every region again */
+			i = -1;
+		}
+	}
+	if (size > limit - start || aspace_add_region(as, start, start + size, prot) < 0)
+		return 0;
+	return start;
+}
+
+/* Removes the region that starts at start, returning its pages. */
+int aspace_remove_region(struct aspace *as, uint32_t start)
+{
+	for (int i = 0; i < as->nregions; i++) {
+		struct region *r = &as->regions[i];
+		if (r->start != start)
+			continue;
+		vmm_unmap(as, r->start, r->end - r->start);
+		*r = as->regions[--as->nregions];
+		return 0;
+	}
+	return -EINVAL;
+}
+
 const struct region *aspace_find_region(const struct aspace *as, uint32_t va)
 {
 	for (int i = 0; i < as->nregions; i++)
@@ -97,17 +151,38 @@ const struct region *aspace_find_region(const struct aspace *as, uint32_t va)
 	return NULL;
 }
 
-/* Resolves a user access to va: maps a zero page on first touch if a region
- * allows the access. Returns 0, -EFAULT (no region, or not allowed), or
- * -ENOMEM. A present page with the right permission is simply accepted. */
+/* Gives the copy-on-write page at *pte its own frame and makes it writable. */
+static int cow_break(struct aspace *as, pte_t *pte, uint32_t va)
+{
+	paddr_t old = PTE_ADDR(*pte);
+	if (frame_refcount(old) > 1) {
+		paddr_t copy = frame_alloc();
+		if (!copy)
+			return -ENOMEM;
+		memcpy(PHYS_TO_VIRT(copy), PHYS_TO_VIRT(old), PAGE_SIZE);
+		frame_free(old);
+		old = copy;
+	}
+	*pte = old | PTE_P | PTE_U | PTE_W;
+	vmm_flush_page(as, PAGE_DOWN(va));
+	return 0;
+}
+
+/* Resolves a user access to va: maps a zero page on first touch, or breaks
+ * copy-on-write sharing on a write, if a region allows the access. Returns
+ * 0, -EFAULT (no region, or not allowed), or -ENOMEM. A present page with
+ * the right permission is simply accepted. */
 int vmm_fault(struct aspace *as, uint32_t va, int write)
 {
 	const struct region *r = aspace_find_region(as, va);
 	if (!r || (write && !(r->prot & VM_WRITE)))
 		return -EFAULT;
 	pte_t *pte = pt_lookup(as->pd, va);
-	if (pte && (*pte & PTE_P))
-		return (write && !(*pte & PTE_W)) ? -EFAULT : 0;
+	if (pte && (*pte & PTE_P)) {
+		if (!write || (*pte & PTE_W))
+			return 0;
+		return (*pte & PTE_COW) ? cow_break(as, pte, va) : -EFAULT;
+	}
 	paddr_t pa = frame_alloc();
 	if (!pa)
 		return -ENOMEM;

@@ -128,3 +128,9 @@ uint32_t frame_total_count(void)
 {
 	return frames.ntotal;
 }
+
+/* The number of users of an allocated frame (1 unless shared). */
+uint32_t frame_refcount(paddr_t pa)
+{
+	return frames.count[frame_index_checked(pa, "frame_refcount")];
+}

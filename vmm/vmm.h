@@ -33,6 +33,7 @@ typedef uint32_t pde_t;
 #define PTE_U       0x004u
 #define PTE_PS      0x080u
 #define PTE_G       0x100u
+#define PTE_COW     0x200u /* available bit: read-only now, copy on write */
 #define PTE_ADDR(e) ((e) & ~(uint32_t)0xfff)
 
 #ifdef SPRIG_HOST
@@ -52,6 +53,7 @@ paddr_t frame_alloc(void);   /* zero-filled frame, or 0 when none is free */
 void frame_ref(paddr_t pa);  /* one more user of an allocated frame */
 void frame_free(paddr_t pa); /* drops one user; frees on the last */
 uint32_t frame_free_count(void);
+uint32_t frame_refcount(paddr_t pa);
 uint32_t frame_total_count(void);
 
 /* pagetable.c: two-level i386 tables, 4 KiB pages below KERNBASE. */
@@ -64,7 +66,9 @@ void pt_free_user(pde_t *pd); /* every user frame and page table */
 #define VM_READ            1u
 #define VM_WRITE           2u
 #define VM_EXEC            4u
-#define ASPACE_MAX_REGIONS 16
+#define VM_ANON            8u /* made by SYS_VM_ALLOC: SYS_VM_FREE may remove it */
+#define ASPACE_MAX_REGIONS 64
+#define VM_ALLOC_BASE      0x40000000u /* where aspace_alloc_region looks first */
 
 struct region {
 	uint32_t start, end; /* page aligned, [start, end) */
@@ -85,8 +89,16 @@ void aspace_destroy(struct aspace *as);
 void aspace_activate(const struct aspace *as);
 int aspace_add_region(struct aspace *as, uint32_t start, uint32_t end, uint32_t prot);
 const struct region *aspace_find_region(const struct aspace *as, uint32_t va);
+uint32_t aspace_alloc_region(struct aspace *as, uint32_t len, uint32_t prot);
+int aspace_remove_region(struct aspace *as, uint32_t start);
 int vmm_fault(struct aspace *as, uint32_t va, int write);
 int vmm_populate(struct aspace *as, uint32_t start, uint32_t end);
+void vmm_flush_page(const struct aspace *as, uint32_t va);
+
+/* share.c: page sharing for bulk transfer. */
+int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
+              uint32_t npages);
+void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len);
 
 /* uaccess.c: copies that turn a bad user range into -EFAULT. `as` need not
  * be the current address space. */
@@ -95,5 +107,6 @@ int copy_in(struct aspace *as, void *dst, uint32_t usrc, size_t len);
 int copy_out(struct aspace *as, uint32_t udst, const void *src, size_t len);
 int zero_out(struct aspace *as, uint32_t udst, size_t len);
 int vmm_load(struct aspace *as, uint32_t udst, const void *src, size_t len);
+int vmm_copy(struct aspace *dst_as, uint32_t dst, struct aspace *src_as, uint32_t src, size_t len);
 
 #endif

@@ -15,16 +15,29 @@
 #ifndef SPRIG_SYSCALL_H
 #define SPRIG_SYSCALL_H
 
-#define SYS_NULL          0 /* () -> 0: the cheapest call, for measuring */
-#define SYS_CONSOLE_WRITE 1 /* (const char *buf, size_t len) -> bytes written */
-#define SYS_THREAD_CREATE 2 /* (void *eip, void *esp) -> thread id */
-#define SYS_THREAD_EXIT   3 /* () -> does not return */
-#define SYS_DOMAIN_EXIT   4 /* (int status) -> does not return */
-#define SYS_YIELD         5 /* () -> 0 */
-#define SYS_SLEEP         6 /* (unsigned ms) -> 0, or -EINTR */
-#define SYS_TIME          7 /* (struct sprig_time *out) -> 0 */
-#define SYS_THREAD_SELF   8 /* () -> thread id */
-#define SYS_COUNT         9
+#define SYS_NULL          0  /* () -> 0: the cheapest call, for measuring */
+#define SYS_CONSOLE_WRITE 1  /* (const char *buf, size_t len) -> bytes written */
+#define SYS_THREAD_CREATE 2  /* (void *eip, void *esp) -> thread id */
+#define SYS_THREAD_EXIT   3  /* () -> does not return */
+#define SYS_DOMAIN_EXIT   4  /* (int status) -> does not return */
+#define SYS_YIELD         5  /* () -> 0 */
+#define SYS_SLEEP         6  /* (unsigned ms) -> 0, or -EINTR */
+#define SYS_TIME          7  /* (struct sprig_time *out) -> 0 */
+#define SYS_THREAD_SELF   8  /* () -> thread id */
+#define SYS_DOOR_CREATE   9  /* (entry, datum, flags) -> door id */
+#define SYS_DOOR_CALL     10 /* (id, door_arg_t *) -> 0 */
+#define SYS_DOOR_RETURN   11 /* (door_result_t * or NULL, esp) -> only on error */
+#define SYS_DOOR_BIND     12 /* (door_server_t *) -> 0 */
+#define SYS_DOOR_INFO     13 /* (id, door_info_t *) -> 0 */
+#define SYS_DOOR_REVOKE   14 /* (id) -> 0; only the serving domain */
+#define SYS_DOOR_DUP      15 /* (id) -> a new id for the same door */
+#define SYS_DOOR_CLOSE    16 /* (id) -> 0 */
+#define SYS_SHUTTLE_INFO  17 /* (shuttle_info_t *) -> 0 */
+#define SYS_VM_ALLOC      18 /* (len, prot: 1 read | 2 write) -> address */
+#define SYS_VM_FREE       19 /* (address from SYS_VM_ALLOC) -> 0 */
+#define SYS_NAME_PUBLISH  20 /* (const char *name, id) -> 0 */
+#define SYS_NAME_LOOKUP   21 /* (const char *name, unsigned wait_ms) -> door id */
+#define SYS_COUNT         22
 
 #define SYSCALL_VECTOR 0x80
 

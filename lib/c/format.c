@@ -103,13 +103,15 @@ static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 	*fmt = f;
 }
 
+/* Reads the argument, narrowed as h (short) or hh (char) say. */
 static unsigned long long arg_unsigned(va_list *ap, int size)
 {
 	if (size >= 2)
 		return va_arg(*ap, unsigned long long);
 	if (size == 1)
 		return va_arg(*ap, unsigned long);
-	return va_arg(*ap, unsigned int);
+	unsigned int v = va_arg(*ap, unsigned int);
+	return size == -1 ? (unsigned short)v : size <= -2 ? (unsigned char)v : v;
 }
 
 static long long arg_signed(va_list *ap, int size)
@@ -118,7 +120,8 @@ static long long arg_signed(va_list *ap, int size)
 		return va_arg(*ap, long long);
 	if (size == 1)
 		return va_arg(*ap, long);
-	return va_arg(*ap, int);
+	int v = va_arg(*ap, int);
+	return size == -1 ? (short)v : size <= -2 ? (signed char)v : v;
 }
 
 /* Formats one conversion (the character at *f); returns characters written. */

@@ -33,7 +33,8 @@ int atoi(const char *s);
 typedef void (*format_sink)(void *ctx, const char *s, size_t n);
 int format(format_sink sink, void *ctx, const char *fmt, va_list ap);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+        __attribute__((__format__(__printf__, 3, 4)));
 
 #ifndef SPRIG_NUCLEUS
 #include <sprig/errno.h>
@@ -58,7 +59,7 @@ uint64_t rdtsc(void);
 const char *strerror(int err);
 
 /* stdio.c */
-int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int printf(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 int puts(const char *s);
 #endif

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Doors, door tables, server pools and shuttles: the nucleus side of the
+ * door ABI in include/sprig/door.h (docs/doors.md). Included by nucleus.h;
+ * the rest of the nucleus calls only the functions declared here.
+ *
+ * Objects: door.c (doors, references, revocation, unreferenced delivery),
+ * dtable.c (per-domain tables of ids), shuttle.c (the scheduling identity
+ * of a call chain), doorcall.c (call, return, the fast path, failures),
+ * names.c (the boot-time name registry).
+ */
+#ifndef SPRIG_NUCLEUS_DOOR_H
+#define SPRIG_NUCLEUS_DOOR_H
+
+#include <stdint.h>
+#include <sprig/door.h>
+
+#include "nucleus/list.h"
+
+struct thread;
+struct domain;
+struct sysregs;
+struct sysframe;
+
+#define MAX_DOORS 1024
+
+struct door {
+	int live;
+	uint32_t serial;       /* system-wide number, for door_info */
+	struct domain *server; /* NULL once the serving domain is gone */
+	uint32_t entry, datum;
+	uint32_t flags;    /* DOOR_UNREF* | DOOR_REVOKED */
+	uint32_t refs;     /* table entries anywhere, plus nucleus holds */
+	uint32_t ext_refs; /* table entries outside the server domain */
+	int unref_armed;   /* an unreferenced notification is due when ext_refs hits 0 */
+	int unref_queued;  /* on the server pool's unrefs list */
+	struct list_node unref_link;
+};
+
+/* A domain's door ids. An id is gen << 8 | slot; a closed slot's generation
+ * moves on, so its old id never names another door. */
+struct dtable {
+	struct door *door[DOOR_TABLE_SIZE];
+	uint16_t gen[DOOR_TABLE_SIZE];
+	uint32_t next; /* where the search for a free slot starts */
+	uint32_t used;
+};
+
+/* A domain's server threads and what waits for them. */
+struct door_pool {
+	struct list_node idle;    /* parked server threads (dt.link) */
+	struct list_node callers; /* callers waiting for a thread, FIFO (dt.link) */
+	struct list_node unrefs;  /* doors whose notification waits for a thread */
+	int nthreads;             /* bound server threads, idle or busy */
+};
+
+/* The scheduling identity of a call chain: its priority, its CPU time and
+ * whether its originator has gone. Every thread owns one; a server thread
+ * borrows its caller's for the length of a call. */
+struct shuttle {
+	int prio;
+	uint32_t ticks;
+	int alerted;
+};
+
+enum door_wait {
+	DW_NONE,   /* not in a door operation */
+	DW_POOL,   /* server thread parked, waiting for a call */
+	DW_QUEUED, /* caller waiting for a server thread */
+	DW_CALL,   /* caller waiting for its server's return */
+};
+
+/* What a caller asks: either four words in registers (fast) or the
+ * caller's door_arg_t, read once at the call. */
+struct door_request {
+	int fast;
+	uint32_t size;
+	uint32_t words[4];
+	uint32_t argp; /* user address of the door_arg_t */
+	door_arg_t arg;
+};
+
+/* The door state of a thread. The frame fields say how to resume a parked
+ * thread: its entry frame sits at the top of its nucleus stack. */
+struct door_thread {
+	enum door_wait wait;
+	int sysenter_frame;      /* parked with a struct sysframe (else trapframe) */
+	struct list_node link;   /* on a pool's idle or callers list */
+	struct door *calling;    /* caller: the door called */
+	struct thread *caller;   /* server: the thread served, NULL if gone */
+	struct thread *callee;   /* caller: the server thread, NULL while queued */
+	struct door_request req; /* caller: the request */
+	struct shuttle own;
+	struct shuttle *shuttle; /* &own, or the caller's while serving */
+	int depth;               /* calls above this thread in its chain */
+	int bound;               /* a server thread of its domain's pool */
+	door_server_t srv;       /* server: its buffers */
+	uint32_t srv_esp;        /* server: esp for the next call */
+	uint32_t bulk_mapped;    /* server: bytes mapped in the bulk window */
+};
+
+/* door.c */
+struct door *door_alloc(struct domain *server, uint32_t entry, uint32_t datum, uint32_t flags);
+void door_hold(struct door *d, struct domain *holder);
+void door_release(struct door *d, struct domain *holder);
+void door_get(struct door *d);
+void door_put(struct door *d);
+void door_revoke_object(struct door *d);
+void door_revoke_served(struct domain *server);
+void door_server_gone(struct domain *server);
+void door_fill_info(const struct door *d, const struct domain *asker, door_info_t *info);
+void door_unref_delivered(struct door *d);
+
+/* dtable.c */
+int dtable_insert(struct domain *dom, struct door *d);
+struct door *dtable_lookup(struct domain *dom, int id);
+int dtable_close(struct domain *dom, int id);
+void dtable_close_all(struct domain *dom);
+
+/* shuttle.c */
+void shuttle_init_thread(struct thread *t, int prio);
+void shuttle_charge_tick(struct thread *t);
+void shuttle_split_below(struct thread *t);
+void shuttle_fill_info(const struct thread *t, shuttle_info_t *info);
+
+/* doorcall.c */
+void door_fast(struct sysframe *f);
+int door_sys_call(int id, uint32_t argp, int sysenter);
+int door_sys_return(uint32_t resultp, uint32_t esp, int sysenter);
+int door_sys_bind(uint32_t serverp);
+void door_thread_exiting(struct thread *t);
+void door_thread_killed(struct thread *t);
+void door_domain_dying(struct domain *dom);
+void door_domain_gone(struct domain *dom);
+void door_pool_notify_unref(struct domain *server, struct door *d);
+void door_pool_fail_door(struct domain *server, struct door *d, int err);
+void door_pool_init(struct door_pool *pool);
+
+/* names.c */
+int names_publish(struct domain *dom, const char *name, int id);
+int names_lookup(struct domain *dom, const char *name);
+void names_drop_door(struct door *d);
+
+#endif

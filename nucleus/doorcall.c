@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Door calls and returns: the fast path (registers only, entered from the
+ * sysenter stub), the general path (vanilla copies, bulk page sharing, doors
+ * passed in both directions), server pools, and what happens when a thread
+ * in a call dies.
+ *
+ * A thread waiting in a door operation is *parked*: its nucleus stack holds
+ * nothing but its entry frame, so the nucleus resumes it by leaving for user
+ * mode through that frame (thread_resume_parked, sched_run_direct) and never
+ * through a saved nucleus context. A call hands the CPU straight to a parked
+ * server thread and a return straight back: no run queue, no swtch.
+ *
+ * Entry points: door_fast, door_sys_call, door_sys_return, door_sys_bind,
+ * door_thread_exiting, door_thread_killed, door_domain_dying,
+ * door_domain_gone, door_pool_init, door_pool_notify_unref,
+ * door_pool_fail_door.
+ */
+#include "nucleus/nucleus.h"
+#include "lib/c/libc.h"
+#include <sprig/errno.h>
+
+/* What travels one way: in registers (fast) or in the sender's memory. */
+struct payload {
+	int inregs;
+	uint32_t words[4];
+	uint32_t size;
+	uint32_t data, desc, ndesc; /* user addresses and count */
+};
+
+void door_pool_init(struct door_pool *pool)
+{
+	list_init(&pool->idle);
+	list_init(&pool->callers);
+	list_init(&pool->unrefs);
+	pool->nthreads = 0;
+}
+
+static struct thread *pool_pop(struct door_pool *pool)
+{
+	struct list_node *n = list_pop_front(&pool->idle);
+	struct thread *s = list_entry(n, struct thread, dt.link);
+	s->dt.wait = DW_NONE;
+	return s;
+}
+
+/* Puts a parked server thread back in its pool, first in line: the most
+ * recently used thread (and its stack) serves the next call. */
+static void pool_push(struct door_pool *pool, struct thread *s)
+{
+	s->dt.wait = DW_POOL;
+	list_insert_before(pool->idle.next, &s->dt.link);
+}
+
+/* Parks the current server thread in its pool. */
+static void pool_park_current(struct door_pool *pool, int sysenter)
+{
+	current->dt.sysenter_frame = sysenter;
+	current->state = THREAD_BLOCKED;
+	pool_push(pool, current);
+}
+
+/* The registers a server thread starts a call with (docs/doors.md). */
+static void entry_frame(struct trapframe *tf, uint32_t entry, uint32_t datum, uint32_t esp,
+                        uint32_t ecx, uint32_t edx, const uint32_t w[4])
+{
+	*tf = (struct trapframe){
+	        .eax = datum,
+	        .ebx = w[0],
+	        .esi = w[1],
+	        .edi = w[2],
+	        .ebp = w[3],
+	        .ecx = ecx,
+	        .edx = edx,
+	        .gs = SEG_UDATA,
+	        .fs = SEG_UDATA,
+	        .es = SEG_UDATA,
+	        .ds = SEG_UDATA,
+	        .eip = entry,
+	        .cs = SEG_UCODE,
+	        .eflags = EFLAGS_USER,
+	        .esp = esp,
+	        .ss = SEG_UDATA,
+	};
+}
+
+static struct sysregs *parked_regs(struct thread *t)
+{
+	if (t->dt.sysenter_frame)
+		return (struct sysregs *)thread_sysframe(t);
+	return (struct sysregs *)thread_trapframe(t);
+}
+
+/* Moves size bytes from src to dst: by sharing pages when both are page
+ * aligned and there is at least a page (the tail is copied), else by one
+ * copy. */
+static int move_data(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
+                     uint32_t size)
+{
+	if (((dst_va | src_va) & PAGE_MASK) || size < PAGE_SIZE)
+		return vmm_copy(dst, dst_va, src, src_va, size);
+	uint32_t full = size & ~PAGE_MASK;
+	int err = vmm_share(dst, dst_va, src, src_va, full >> PAGE_SHIFT);
+	if (err || full == size)
+		return err;
+	return vmm_copy(dst, dst_va + full, src, src_va + full, size - full);
+}
+
+/* Gives `to` new ids for the n doors described at udesc in `from`, writing
+ * them to urdesc (room for rmax) in `to`; closes the sender's ids marked
+ * DOOR_MOVE. Checks everything before changing anything. */
+static int pass_doors(struct domain *from, uint32_t udesc, uint32_t n, struct domain *to,
+                      uint32_t urdesc, uint32_t rmax)
+{
+	door_desc_t in[DOOR_DESC_MAX], out[DOOR_DESC_MAX];
+	struct door *d[DOOR_DESC_MAX];
+	if (n > DOOR_DESC_MAX || n > rmax)
+		return -E2BIG;
+	if (copy_in(&from->as, in, udesc, n * sizeof *in) < 0)
+		return -EFAULT;
+	for (uint32_t i = 0; i < n; i++)
+		if (!(d[i] = dtable_lookup(from, in[i].id)))
+			return -EBADF;
+	if (DOOR_TABLE_SIZE - to->dtable.used < n)
+		return -EMFILE;
+	memset(out, 0, sizeof out);
+	if (copy_out(&to->as, urdesc, out, n * sizeof *out) < 0) /* now it cannot fail */
+		return -EFAULT;
+	for (uint32_t i = 0; i < n; i++)
+		out[i].id = dtable_insert(to, d[i]);
+	copy_out(&to->as, urdesc, out, n * sizeof *out);
+	for (uint32_t i = 0; i < n; i++)
+		if (in[i].flags & DOOR_MOVE)
+			dtable_close(from, in[i].id);
+	return 0;
+}
+
+/* Puts caller c's request into server thread s's buffers and the entry
+ * frame tf. Nothing is committed unless it returns 0. */
+static int deliver_call(struct thread *c, struct thread *s, struct door *d, struct trapframe *tf)
+{
+	const struct door_request *rq = &c->dt.req;
+	uint32_t w[4] = {0, 0, 0, 0}, ecx, edx = 0;
+	if (rq->fast) {
+		memcpy(w, rq->words, sizeof w);
+		ecx = rq->size | DOOR_ENTRY_REGS;
+	} else {
+		const door_arg_t *a = &rq->arg;
+		const door_server_t *srv = &s->dt.srv;
+		uint32_t src = (uint32_t)a->data_ptr, size = a->data_size;
+		int bulk =
+		        size >= PAGE_SIZE && !(src & PAGE_MASK) && PAGE_UP(size) <= srv->bulk_size;
+		if (!bulk && size > DOOR_VANILLA_MAX)
+			return -E2BIG;
+		if (!bulk && size > srv->rsize)
+			return -E2BIG;
+		w[0] = bulk ? (uint32_t)srv->bulk : (uint32_t)srv->rbuf;
+		ecx = size | (bulk ? DOOR_ENTRY_BULK : 0);
+		if (bulk && s->dt.bulk_mapped > PAGE_UP(size)) /* drop the last call's excess */
+			vmm_unmap(&s->dom->as, w[0] + PAGE_UP(size),
+			          s->dt.bulk_mapped - PAGE_UP(size));
+		int err = size ? move_data(&s->dom->as, w[0], &c->dom->as, src, size) : 0;
+		if (bulk)
+			s->dt.bulk_mapped = PAGE_UP(size) > s->dt.bulk_mapped ? PAGE_UP(size)
+			                                                      : s->dt.bulk_mapped;
+		if (!err && a->desc_num)
+			err = pass_doors(c->dom, (uint32_t)a->desc_ptr, a->desc_num, s->dom,
+			                 (uint32_t)srv->rdesc, srv->rdesc_num);
+		if (err)
+			return err;
+		edx = a->desc_num;
+	}
+	if (list_empty(&s->dom->pool.idle))
+		ecx |= DOOR_ENTRY_DEPLETED;
+	entry_frame(tf, d->entry, d->datum, s->dt.srv_esp, ecx, edx, w);
+	return 0;
+}
+
+/* Hands the results p from server s to caller c (parked); returns what
+ * the caller's call returns. */
+static int deliver_results(struct thread *s, struct thread *c, const struct payload *p)
+{
+	struct door_request *rq = &c->dt.req;
+	if (rq->fast) {
+		uint32_t w[4] = {0, 0, 0, 0};
+		if (p->ndesc || p->size > DOOR_FAST_MAX)
+			return -ERANGE;
+		if (p->inregs)
+			memcpy(w, p->words, sizeof w);
+		else if (copy_in(&s->dom->as, w, p->data, p->size) < 0)
+			return -EFAULT;
+		struct sysframe *f = thread_sysframe(c);
+		f->ebx = w[0], f->esi = w[1], f->edi = w[2], f->ebp = w[3];
+		return (int)p->size;
+	}
+	door_arg_t out = rq->arg;
+	int err = 0;
+	if (p->size > out.rsize || p->ndesc > out.rdesc_num)
+		err = -ERANGE;
+	else if (p->inregs)
+		err = copy_out(&c->dom->as, (uint32_t)out.rbuf, p->words, p->size);
+	else if (p->size)
+		err = move_data(&c->dom->as, (uint32_t)out.rbuf, &s->dom->as, p->data, p->size);
+	if (!err && p->ndesc)
+		err = pass_doors(s->dom, p->desc, p->ndesc, c->dom, (uint32_t)out.rdesc,
+		                 out.rdesc_num);
+	out.data_ptr = out.rbuf;
+	out.data_size = p->size; /* on -ERANGE: the size needed */
+	out.rdesc_num = err ? 0 : p->ndesc;
+	if (copy_out(&c->dom->as, rq->argp, &out, sizeof out) < 0 && !err)
+		err = -EFAULT;
+	return err;
+}
+
+/* Ties caller c to server thread s: s runs on c's shuttle. */
+static void link_call(struct thread *c, struct thread *s)
+{
+	c->dt.wait = DW_CALL;
+	c->dt.callee = s;
+	s->dt.caller = c;
+	s->dt.shuttle = c->dt.shuttle;
+	s->dt.depth = c->dt.depth + 1;
+	s->prio = c->dt.shuttle->prio;
+}
+
+/* Ends c's call with result (its eax); c stays parked. */
+static void finish_call(struct thread *c, int result)
+{
+	struct thread *s = c->dt.callee;
+	parked_regs(c)->eax = (uint32_t)result;
+	if (s) {
+		s->dt.caller = NULL;
+		s->dt.shuttle = &s->dt.own;
+		s->dt.depth = 0;
+		s->prio = s->dt.own.prio;
+	}
+	c->dt.callee = NULL;
+	c->dt.wait = DW_NONE;
+	door_put(c->dt.calling);
+	c->dt.calling = NULL;
+}
+
+/* Gives server thread s (not running) its next piece of queued work in tf:
+ * a pending unreferenced notification first, then the oldest caller.
+ * Returns 0 when there is none. */
+static int take_work(struct thread *s, struct trapframe *tf)
+{
+	static const uint32_t none[4];
+	struct door_pool *pool = &s->dom->pool;
+	if (!list_empty(&pool->unrefs)) {
+		struct door *d = list_entry(pool->unrefs.next, struct door, unref_link);
+		uint32_t flags =
+		        DOOR_ENTRY_UNREF | (list_empty(&pool->idle) ? DOOR_ENTRY_DEPLETED : 0);
+		entry_frame(tf, d->entry, d->datum, s->dt.srv_esp, flags, 0, none);
+		door_unref_delivered(d);
+		return 1;
+	}
+	while (!list_empty(&pool->callers)) {
+		struct thread *c =
+		        list_entry(list_pop_front(&pool->callers), struct thread, dt.link);
+		int err = deliver_call(c, s, c->dt.calling, tf);
+		if (err == 0) {
+			link_call(c, s);
+			return 1;
+		}
+		finish_call(c, err);
+		thread_resume_parked(c);
+	}
+	return 0;
+}
+
+/* Runs queued work on idle threads other than the current one. */
+static void pool_dispatch(struct door_pool *pool)
+{
+	while (!list_empty(&pool->idle) &&
+	       (!list_empty(&pool->unrefs) || !list_empty(&pool->callers))) {
+		struct thread *s = pool_pop(pool);
+		if (!take_work(s, thread_trapframe(s))) {
+			pool_push(pool, s);
+			break;
+		}
+		s->dt.sysenter_frame = 0;
+		thread_resume_parked(s);
+	}
+}
+
+/* Current thread c calls d with c->dt.req filled in. Returns only on an
+ * error, with nothing changed; otherwise c parks and the CPU goes to a
+ * server thread (or, with none idle, c waits in the pool's FIFO). */
+static int call_door(struct thread *c, struct door *d, int sysenter)
+{
+	struct domain *sd = d->server;
+	if (!sd || (d->flags & DOOR_REVOKED) || sd->dying)
+		return -EBADF;
+	if (c->dt.depth >= DOOR_DEPTH_MAX)
+		return -EDEADLK;
+	if (sd->pool.nthreads == 0)
+		return -EAGAIN;
+	if (c->killed)
+		return -EINTR;
+	c->dt.sysenter_frame = sysenter;
+	c->dt.calling = d;
+	door_get(d);
+	if (list_empty(&sd->pool.idle)) {
+		c->dt.wait = DW_QUEUED;
+		list_push_back(&sd->pool.callers, &c->dt.link);
+		c->state = THREAD_BLOCKED;
+		sched_leave_parked();
+	}
+	struct thread *s = pool_pop(&sd->pool);
+	int err = deliver_call(c, s, d, thread_trapframe(s));
+	if (err) {
+		pool_push(&sd->pool, s);
+		door_put(d);
+		c->dt.calling = NULL;
+		return err;
+	}
+	link_call(c, s);
+	s->dt.sysenter_frame = 0;
+	c->state = THREAD_BLOCKED;
+	sched_run_direct(s);
+}
+
+/* The server thread s (current) is done with its call: results p go to its
+ * caller, if it still has one, and s takes the next queued work or parks.
+ * Returns only when s itself made a mistake (then it keeps the call). */
+static int serve_return(struct thread *s, const struct payload *p, uint32_t esp, int sysenter)
+{
+	struct thread *c = s->dt.caller;
+	if (!uaccess_range_ok(esp, 0))
+		return -EFAULT;
+	s->dt.srv_esp = esp;
+	if (c)
+		finish_call(c, deliver_results(s, c, p));
+	struct trapframe tf;
+	if (take_work(s, &tf)) {
+		if (c)
+			thread_resume_parked(c);
+		exit_via_trapframe(&tf);
+	}
+	pool_park_current(&s->dom->pool, sysenter);
+	if (c)
+		sched_run_direct(c);
+	sched_leave_parked();
+}
+
+static void payload_from_regs(struct payload *p, const struct sysframe *f, uint32_t size)
+{
+	*p = (struct payload){1, {f->ebx, f->esi, f->edi, f->ebp}, size, 0, 0, 0};
+}
+
+/* The fast return: results in registers, straight back to a fast caller. */
+static void door_fast_return(struct sysframe *f, uint32_t size)
+{
+	struct thread *s = current, *c = s->dt.caller;
+	struct door_pool *pool = &s->dom->pool;
+	if (unlikely(!s->dt.bound)) {
+		f->eax = (uint32_t)-EINVAL;
+		return;
+	}
+	if (unlikely(s->killed))
+		thread_exit();
+	if (likely(c && c->dt.req.fast && list_empty(&pool->callers) &&
+	           list_empty(&pool->unrefs))) {
+		/* POINT OF NO RETURN: nothing below can fail. */
+		struct sysframe *cf = thread_sysframe(c);
+		cf->eax = size;
+		cf->ebx = f->ebx, cf->esi = f->esi, cf->edi = f->edi, cf->ebp = f->ebp;
+		s->dt.srv_esp = f->esp;
+		finish_call(c, (int)size);
+		pool_park_current(pool, 1);
+		sched_run_direct(c);
+	}
+	struct payload p;
+	payload_from_regs(&p, f, size);
+	f->eax = (uint32_t)serve_return(s, &p, f->esp, 1);
+}
+
+/*
+ * The fast path, from the sysenter stub when eax has DOOR_FAST: a call or a
+ * return with at most 16 bytes in ebx esi edi ebp. The checks come first;
+ * any that fails takes the general path, which gives the same results.
+ */
+void door_fast(struct sysframe *f)
+{
+	struct thread *c = current;
+	uint32_t op = f->eax, size = (op >> DOOR_FAST_SIZE_SHIFT) & 0x1f;
+	if (unlikely((op & DOOR_FAST_RESERVED) ||
+		     ((op & DOOR_FAST_RETURN) && (op & DOOR_FAST_ID_MASK)))) {
+		f->eax = (uint32_t)-ENOSYS; /* not an operation: a bad system-call number */
+		return;
+	}
+	if (unlikely(size > DOOR_FAST_MAX)) {
+		f->eax = (uint32_t)-E2BIG;
+		return;
+	}
+	if (op & DOOR_FAST_RETURN) {
+		door_fast_return(f, size);
+		return;
+	}
+	struct door *d = dtable_lookup(c->dom, (int)(op & DOOR_FAST_ID_MASK));
+	if (unlikely(!d)) {
+		f->eax = (uint32_t)-EBADF;
+		return;
+	}
+	struct domain *sd = d->server;
+	if (likely(sd && !(d->flags & DOOR_REVOKED) && !list_empty(&sd->pool.idle) &&
+	           c->dt.depth < DOOR_DEPTH_MAX && !sd->dying && !c->killed)) {
+		/* POINT OF NO RETURN: nothing below can fail. */
+		struct thread *s = pool_pop(&sd->pool);
+		uint32_t flags = size | DOOR_ENTRY_REGS |
+		                 (list_empty(&sd->pool.idle) ? DOOR_ENTRY_DEPLETED : 0);
+		const uint32_t w[4] = {f->ebx, f->esi, f->edi, f->ebp};
+		entry_frame(thread_trapframe(s), d->entry, d->datum, s->dt.srv_esp, flags, 0, w);
+		c->dt.req.fast = 1;
+		c->dt.sysenter_frame = 1;
+		c->dt.calling = d;
+		door_get(d);
+		link_call(c, s);
+		s->dt.sysenter_frame = 0;
+		c->state = THREAD_BLOCKED;
+		sched_run_direct(s);
+	}
+	c->dt.req = (struct door_request){
+	        .fast = 1, .size = size, .words = {f->ebx, f->esi, f->edi, f->ebp}};
+	f->eax = (uint32_t)call_door(c, d, 1);
+}
+
+/* SYS_DOOR_CALL (id, door_arg_t *): the general entry. */
+int door_sys_call(int id, uint32_t argp, int sysenter)
+{
+	struct thread *c = current;
+	struct door *d = dtable_lookup(c->dom, id);
+	if (!d)
+		return -EBADF;
+	struct door_request *rq = &c->dt.req;
+	if (copy_in(&c->dom->as, &rq->arg, argp, sizeof rq->arg) < 0)
+		return -EFAULT;
+	if (rq->arg.data_size > DOOR_BULK_MAX || rq->arg.desc_num > DOOR_DESC_MAX)
+		return -E2BIG;
+	if (rq->arg.rdesc_num > DOOR_DESC_MAX)
+		rq->arg.rdesc_num = DOOR_DESC_MAX;
+	rq->fast = 0;
+	rq->argp = argp;
+	return call_door(c, d, sysenter);
+}
+
+/* SYS_DOOR_RETURN (door_result_t * or NULL, esp for the next call). */
+int door_sys_return(uint32_t resultp, uint32_t esp, int sysenter)
+{
+	struct thread *s = current;
+	struct payload p = {0, {0, 0, 0, 0}, 0, 0, 0, 0};
+	if (!s->dt.bound)
+		return -EINVAL;
+	if (s->killed)
+		thread_exit();
+	if (resultp) {
+		door_result_t r;
+		if (copy_in(&s->dom->as, &r, resultp, sizeof r) < 0)
+			return -EFAULT;
+		if (r.desc_num > DOOR_DESC_MAX)
+			return -E2BIG;
+		p = (struct payload){0,
+		                     {0, 0, 0, 0},
+		                     r.data_size,
+		                     (uint32_t)r.data_ptr,
+		                     (uint32_t)r.desc_ptr,
+		                     r.desc_num};
+	}
+	return serve_return(s, &p, esp, sysenter);
+}
+
+/* SYS_DOOR_BIND (door_server_t *): makes the current thread a server
+ * thread of its domain's pool, with these buffers. */
+int door_sys_bind(uint32_t serverp)
+{
+	struct thread *t = current;
+	door_server_t srv;
+	if (copy_in(&t->dom->as, &srv, serverp, sizeof srv) < 0)
+		return -EFAULT;
+	if (srv.rdesc_num > DOOR_DESC_MAX)
+		srv.rdesc_num = DOOR_DESC_MAX;
+	uint32_t bulk = (uint32_t)srv.bulk;
+	const struct region *r = aspace_find_region(&t->dom->as, bulk);
+	if (!uaccess_range_ok((uint32_t)srv.rbuf, srv.rsize) ||
+	    !uaccess_range_ok((uint32_t)srv.rdesc, srv.rdesc_num * sizeof(door_desc_t)))
+		return -EFAULT;
+	if (srv.bulk_size && ((bulk | srv.bulk_size) & PAGE_MASK || !r || !(r->prot & VM_WRITE) ||
+	                      srv.bulk_size > r->end - bulk))
+		return -EINVAL;
+	if (!t->dt.bound)
+		t->dom->pool.nthreads++;
+	t->dt.bound = 1;
+	t->dt.srv = srv;
+	return 0;
+}
+
+/* Fails every caller queued in server's pool for door d (all doors if d is
+ * NULL) with err. */
+void door_pool_fail_door(struct domain *server, struct door *d, int err)
+{
+	struct list_node *pos, *tmp;
+	list_for_each_safe(pos, tmp, &server->pool.callers)
+	{
+		struct thread *c = list_entry(pos, struct thread, dt.link);
+		if (d && c->dt.calling != d)
+			continue;
+		list_remove(&c->dt.link);
+		finish_call(c, err);
+		thread_resume_parked(c);
+	}
+}
+
+/* d's last outside reference is gone: a server thread delivers the news. */
+void door_pool_notify_unref(struct domain *server, struct door *d)
+{
+	list_push_back(&server->pool.unrefs, &d->unref_link);
+	pool_dispatch(&server->pool);
+}
+
+/* The current thread t is exiting: its caller, if any, gets -EINTR now. */
+void door_thread_exiting(struct thread *t)
+{
+	struct thread *c = t->dt.caller;
+	if (c) {
+		finish_call(c, -EINTR);
+		thread_resume_parked(c);
+	}
+	if (t->dt.bound) {
+		struct door_pool *pool = &t->dom->pool;
+		t->dt.bound = 0;
+		if (--pool->nthreads == 0)
+			door_pool_fail_door(t->dom, NULL, -EINTR);
+	}
+}
+
+/* A parked thread t was killed: take it out of its wait and let it run to
+ * its exit. Threads serving t's call go on, alerted, on their own shuttle. */
+void door_thread_killed(struct thread *t)
+{
+	switch (t->dt.wait) {
+	case DW_POOL: list_remove(&t->dt.link); break;
+	case DW_QUEUED:
+		list_remove(&t->dt.link);
+		door_put(t->dt.calling);
+		t->dt.calling = NULL;
+		break;
+	case DW_CALL:
+		shuttle_split_below(t);
+		door_put(t->dt.calling);
+		t->dt.calling = NULL;
+		break;
+	case DW_NONE: return;
+	}
+	t->dt.wait = DW_NONE;
+	thread_resume_parked(t);
+}
+
+/* dom is being killed or is exiting: its doors stop taking calls. */
+void door_domain_dying(struct domain *dom)
+{
+	door_revoke_served(dom);
+}
+
+/* dom's last thread is gone: drop its references, orphan its doors. */
+void door_domain_gone(struct domain *dom)
+{
+	dtable_close_all(dom);
+	door_server_gone(dom);
+}

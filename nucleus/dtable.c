@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-domain door tables: an id names a slot and the slot's generation, so
+ * lookup is two array reads, and an id that was closed (or never given)
+ * names nothing, not a later door in the same slot. Slots are handed out
+ * round robin, so a slot's generation moves slowly.
+ *
+ * Entry points: dtable_insert, dtable_lookup, dtable_close, dtable_close_all.
+ */
+#include "nucleus/nucleus.h"
+#include <sprig/errno.h>
+
+#define SLOT(id) ((uint32_t)(id)&0xff)
+#define GEN(id)  ((uint32_t)(id) >> 8)
+
+_Static_assert(DOOR_TABLE_SIZE == 256, "ids keep the slot in 8 bits");
+
+/* Gives d a new id in dom's table; -EMFILE when the table is full. */
+int dtable_insert(struct domain *dom, struct door *d)
+{
+	struct dtable *t = &dom->dtable;
+	if (t->used == DOOR_TABLE_SIZE)
+		return -EMFILE;
+	uint32_t slot = t->next;
+	while (t->door[slot])
+		slot = (slot + 1) % DOOR_TABLE_SIZE;
+	t->door[slot] = d;
+	t->used++;
+	t->next = (slot + 1) % DOOR_TABLE_SIZE;
+	door_hold(d, dom);
+	return (int)((uint32_t)t->gen[slot] << 8 | slot);
+}
+
+/* The door named by id in dom, or NULL. */
+struct door *dtable_lookup(struct domain *dom, int id)
+{
+	if (id < 0 || (uint32_t)id > DOOR_FAST_ID_MASK)
+		return NULL;
+	struct dtable *t = &dom->dtable;
+	struct door *d = t->door[SLOT(id)];
+	return d && t->gen[SLOT(id)] == GEN(id) ? d : NULL;
+}
+
+/* Closes id in dom: 0, or -EBADF if it names nothing. */
+int dtable_close(struct domain *dom, int id)
+{
+	struct door *d = dtable_lookup(dom, id);
+	if (!d)
+		return -EBADF;
+	struct dtable *t = &dom->dtable;
+	t->door[SLOT(id)] = NULL;
+	t->gen[SLOT(id)]++;
+	t->used--;
+	door_release(d, dom);
+	return 0;
+}
+
+/* Drops every reference dom holds (it is ending). */
+void dtable_close_all(struct domain *dom)
+{
+	struct dtable *t = &dom->dtable;
+	for (uint32_t slot = 0; slot < DOOR_TABLE_SIZE; slot++)
+		if (t->door[slot])
+			dtable_close(dom, (int)((uint32_t)t->gen[slot] << 8 | slot));
+}
