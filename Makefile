@@ -11,6 +11,7 @@ OBJDUMP := $(CROSS)objdump
 NM := $(CROSS)nm
 HOSTCC ?= cc
 B := build
+.SECONDEXPANSION:
 V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 LDFLAGS := -m elf_i386 -z noexecstack
@@ -35,7 +36,10 @@ KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
 # The user C library and the programs built on it.
 LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o)
-USER_PROGS := hello spin fault badptr threads exiter
+LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o)
+USER_PROGS := hello spin fault badptr threads exiter doortest doorbench
+USER_EXTRA_doortest := $(B)/u/user/counter.o
+USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf
@@ -76,9 +80,14 @@ $(B)/user/libc.a: $(LIBC_OBJS)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
 
-$(B)/user/%.elf: $(B)/u/user/%.o $(B)/user/libc.a user/user.ld
+$(B)/user/libdoors.a: $(LIBDOORS_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
+
+$(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(B)/user/libdoors.a $(B)/user/libc.a user/user.ld
 	@echo "  LD [u]  $@"
-	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(B)/u/lib/c/crt0.o $< $(B)/user/libc.a $(LIBGCC)
+	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(B)/u/lib/c/crt0.o $< $(USER_EXTRA_$*) \
+		$(B)/user/libdoors.a $(B)/user/libc.a $(LIBGCC)
 	$(Q)$(OBJDUMP) -d -S $@ > $(@:.elf=.asm)
 	$(Q)$(NM) -n $@ > $(@:.elf=.sym)
 
@@ -111,7 +120,6 @@ debug: deps all
 bench: deps all
 	@echo "make bench: nothing to measure yet; door calls arrive with the doors issue."
 
-.SECONDEXPANSION:
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
 UNIT_TESTS := frame elf pagetable uaccess format
 UNIT_SRCS_frame := vmm/frame.c

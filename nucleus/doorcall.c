@@ -204,11 +204,15 @@ static int deliver_results(struct thread *s, struct thread *c, const struct payl
 	if (!err && p->ndesc)
 		err = pass_doors(s->dom, p->desc, p->ndesc, c->dom, (uint32_t)out.rdesc,
 		                 out.rdesc_num);
-	out.data_ptr = out.rbuf;
-	out.data_size = p->size; /* on -ERANGE: the size needed */
-	out.rdesc_num = err ? 0 : p->ndesc;
-	if (copy_out(&c->dom->as, rq->argp, &out, sizeof out) < 0 && !err)
-		err = -EFAULT;
+	if (err && err != -ERANGE)
+		return err; /* the caller's door_arg_t is left as it was */
+	if (!err) {
+		out.data_ptr = out.rbuf;
+		out.rdesc_num = p->ndesc;
+	}
+	out.data_size = p->size; /* on -ERANGE: the size that was needed */
+	if (copy_out(&c->dom->as, rq->argp, &out, sizeof out) < 0)
+		return -EFAULT;
 	return err;
 }
 
@@ -386,7 +390,7 @@ void door_fast(struct sysframe *f)
 	struct thread *c = current;
 	uint32_t op = f->eax, size = (op >> DOOR_FAST_SIZE_SHIFT) & 0x1f;
 	if (unlikely((op & DOOR_FAST_RESERVED) ||
-		     ((op & DOOR_FAST_RETURN) && (op & DOOR_FAST_ID_MASK)))) {
+	             ((op & DOOR_FAST_RETURN) && (op & DOOR_FAST_ID_MASK)))) {
 		f->eax = (uint32_t)-ENOSYS; /* not an operation: a bad system-call number */
 		return;
 	}

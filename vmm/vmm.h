@@ -67,7 +67,7 @@ void pt_free_user(pde_t *pd); /* every user frame and page table */
 #define VM_WRITE           2u
 #define VM_EXEC            4u
 #define VM_ANON            8u /* made by SYS_VM_ALLOC: SYS_VM_FREE may remove it */
-#define ASPACE_MAX_REGIONS 64
+#define ASPACE_MAX_REGIONS 128
 #define VM_ALLOC_BASE      0x40000000u /* where aspace_alloc_region looks first */
 
 struct region {

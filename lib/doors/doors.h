@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The user side of doors: calls, server pools, and interfaces declared once.
+ * The ABI underneath is include/sprig/door.h; docs/doors.md is the guide.
+ *
+ *   client:  door_call(id, &arg)            (the nucleus picks fast, vanilla
+ *                                             or bulk; the caller cannot tell)
+ *   server:  id = door_create(proc, cookie, flags); door_pool_start(n)
+ *            proc(cookie, &req, &rep) runs on a pool thread per call
+ *   both:    door_info, door_revoke, door_dup, door_close,
+ *            name_publish, name_lookup (the boot-time registry)
+ *
+ * DOOR_INTERFACE(name, OPS) turns one list of operations into client stubs,
+ * a server dispatcher, and a co-located binding (the stubs call the server's
+ * functions directly when it is linked into the caller).
+ */
+#ifndef SPRIG_DOORS_H
+#define SPRIG_DOORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sprig/door.h>
+
+#include "lib/c/libc.h"
+
+/* What a server procedure is given. */
+struct door_request {
+	const void *data; /* the arguments (valid until the procedure returns) */
+	uint32_t size;
+	const door_desc_t *desc; /* doors received: new ids in this domain */
+	uint32_t ndesc;
+	uint32_t flags; /* DOOR_ENTRY_*: UNREF for the unreferenced notification */
+};
+
+/* What a server procedure answers. buf is a per-thread buffer of cap bytes
+ * it may use; data may also point at any memory that stays valid. */
+struct door_reply {
+	const void *data;
+	uint32_t size;
+	const door_desc_t *desc; /* doors to return (DOOR_MOVE to hand them over) */
+	uint32_t ndesc;
+	void *buf;
+	uint32_t cap;
+};
+
+typedef void (*door_proc_t)(void *cookie, const struct door_request *req, struct door_reply *rep);
+
+#define DOOR_REPLY_BUF   16384 /* bytes of door_reply.buf */
+#define DOOR_POOL_MAX    16    /* server threads the pool grows to */
+#define DOOR_RECV_BUF    DOOR_VANILLA_MAX
+#define DOOR_BULK_WINDOW 0x200000u /* 2 MiB of bulk window per thread */
+
+/* call.c */
+int door_call(int id, door_arg_t *arg);
+int door_call_general(int id, door_arg_t *arg); /* never the fast entry */
+int door_info(int id, door_info_t *info);
+int door_revoke(int id);
+int door_dup(int id);
+int door_close(int id);
+int shuttle_info(shuttle_info_t *info);
+int name_publish(const char *name, int id);
+int name_lookup(const char *name, unsigned wait_ms);
+void *vm_alloc(uint32_t len);
+int vm_free(void *addr);
+
+/* fast.S */
+int door_fast_call(uint32_t op, uint32_t words[4]);
+void door_server_entry(void);
+
+/* server.c */
+int door_create(door_proc_t proc, void *cookie, uint32_t flags);
+int door_pool_start(int nthreads);
+int door_pool_threads(void);
+void door_pool_limit(int max);
+
+/*
+ * Interfaces. A service lists its operations once:
+ *
+ *   #define ECHO_OPS(OP) \
+ *           OP(echo, ping, 1, struct ping_in, struct ping_out) \
+ *           OP(echo, add, 2, struct add_in, struct add_out)
+ *   DOOR_INTERFACE(echo, ECHO_OPS)
+ *
+ * and gets: struct echo_ops (the server's functions, one per operation:
+ * int ping(void *obj, const struct ping_in *, struct ping_out *)), client
+ * stubs int echo_ping(const struct door_binding *, const struct ping_in *,
+ * struct ping_out *), and echo_dispatch, the door_proc_t that serves them.
+ * Bind a stub to a door with door_bind_remote, or to a linked-in server
+ * with door_bind_local: the stub code is the same.
+ *
+ * On the wire a call is {uint32_t op; IN} and a reply {int32_t status; OUT},
+ * so an operation whose IN and OUT are 12 bytes or less rides the fast path.
+ */
+struct door_binding {
+	int id;          /* remote: the door */
+	const void *ops; /* local: the server's operations */
+	void *obj;       /* local: the server object */
+};
+
+static inline void door_bind_remote(struct door_binding *b, int id)
+{
+	*b = (struct door_binding){id, NULL, NULL};
+}
+
+static inline void door_bind_local(struct door_binding *b, const void *ops, void *obj)
+{
+	*b = (struct door_binding){-1, ops, obj};
+}
+
+/* The object a dispatcher serves: the door's cookie. */
+struct door_served {
+	const void *ops;
+	void *obj;
+};
+
+#define DOOR_IFACE_FIELD(iface, op, num, IN, OUT) int (*op)(void *obj, const IN *in, OUT *out);
+
+#define DOOR_IFACE_STUB(iface, op, num, IN, OUT)                                                   \
+	static inline int iface##_##op(const struct door_binding *b, const IN *in, OUT *out)       \
+	{                                                                                          \
+		if (b->ops)                                                                        \
+			return ((const struct iface##_ops *)b->ops)->op(b->obj, in, out);          \
+		struct {                                                                           \
+			uint32_t op;                                                               \
+			IN in;                                                                     \
+		} msg = {num, *in};                                                                \
+		struct {                                                                           \
+			int32_t status;                                                            \
+			OUT out;                                                                   \
+		} rep;                                                                             \
+		door_arg_t a = {&msg, sizeof msg, NULL, 0, &rep, sizeof rep, NULL, 0};             \
+		int err = door_call(b->id, &a);                                                    \
+		if (err < 0)                                                                       \
+			return err;                                                                \
+		if (a.data_size == sizeof(int32_t))                                                \
+			return rep.status; /* the server refused the operation */                  \
+		if (a.data_size != sizeof rep)                                                     \
+			return -EIO;                                                               \
+		*out = rep.out;                                                                    \
+		return rep.status;                                                                 \
+	}
+
+#define DOOR_IFACE_CASE(iface, op, num, IN, OUT)                                                   \
+	case num: {                                                                                \
+		struct {                                                                           \
+			int32_t status;                                                            \
+			OUT out;                                                                   \
+		} *r = rep->buf;                                                                   \
+		if (req->size != sizeof(uint32_t) + sizeof(IN))                                    \
+			break;                                                                     \
+		IN in;                                                                             \
+		memcpy(&in, (const char *)req->data + sizeof(uint32_t), sizeof in);                \
+		memset(r, 0, sizeof *r);                                                           \
+		r->status = ops->op(s->obj, &in, &r->out);                                         \
+		rep->data = r;                                                                     \
+		rep->size = sizeof *r;                                                             \
+		return;                                                                            \
+	}
+
+#define DOOR_INTERFACE(iface, OPS)                                                                 \
+	struct iface##_ops {                                                                       \
+		OPS(DOOR_IFACE_FIELD)                                                              \
+	};                                                                                         \
+	OPS(DOOR_IFACE_STUB)                                                                       \
+	static inline void iface##_dispatch(void *cookie, const struct door_request *req,          \
+	                                    struct door_reply *rep)                                \
+	{                                                                                          \
+		const struct door_served *s = cookie;                                              \
+		const struct iface##_ops *ops = s->ops;                                            \
+		static const int32_t bad = -EINVAL;                                                \
+		uint32_t op = 0;                                                                   \
+		if (req->size >= sizeof op)                                                        \
+			memcpy(&op, req->data, sizeof op);                                         \
+		switch (op) {                                                                      \
+			OPS(DOOR_IFACE_CASE)                                                       \
+		}                                                                                  \
+		rep->data = &bad;                                                                  \
+		rep->size = sizeof bad;                                                            \
+	}
+
+#endif

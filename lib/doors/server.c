@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The server side of doors: door objects (a procedure and a cookie), the
+ * pool of server threads, and door_dispatch, which fast.S calls for every
+ * incoming call. The pool grows by one thread when the nucleus says the
+ * last idle thread has just been taken (DOOR_ENTRY_DEPLETED), up to
+ * DOOR_POOL_MAX.
+ *
+ * Entry points: door_create, door_pool_start, door_pool_threads,
+ * door_dispatch and door_return_failed (from fast.S).
+ */
+#include "lib/doors/doors.h"
+
+#define MAX_OBJECTS  256
+#define THREAD_STACK 0x8000
+
+struct door_obj {
+	door_proc_t proc;
+	void *cookie;
+};
+
+/* The five registers of a return system call (fast.S loads them). */
+struct door_out {
+	uint32_t eax, ebx, esi, edi, ebp;
+};
+
+/* A server thread's own state, just above its stack's base E. */
+struct door_self {
+	door_desc_t rdesc[DOOR_DESC_MAX];
+	struct door_out out;
+	door_result_t result;
+	char reply[DOOR_REPLY_BUF];
+};
+
+/* This domain's doors and pool; threads change it only with care for
+ * preemption (a counter bumped atomically). */
+static struct {
+	struct door_obj obj[MAX_OBJECTS];
+	int nobj;
+	int nthreads;
+	int bound; /* threads that have joined the nucleus's pool */
+	int max;   /* 0: DOOR_POOL_MAX */
+} srv;
+
+/* A door served by proc(cookie, ...) here; returns its id or -errno. */
+int door_create(door_proc_t proc, void *cookie, uint32_t flags)
+{
+	int n = __atomic_fetch_add(&srv.nobj, 1, __ATOMIC_SEQ_CST);
+	if (n >= MAX_OBJECTS)
+		return -ENOSPC;
+	srv.obj[n] = (struct door_obj){proc, cookie};
+	return sprig_syscall(SYS_DOOR_CREATE, (uint32_t)(uintptr_t)door_server_entry,
+	                     (uint32_t)(uintptr_t)&srv.obj[n], flags, 0);
+}
+
+/* Prepares the registers that return rep to the caller: by registers when
+ * it fits, else through a door_result_t. */
+static struct door_out *prepare_return(struct door_self *self, const struct door_reply *rep)
+{
+	struct door_out *o = &self->out;
+	if (rep->ndesc == 0 && rep->size <= DOOR_FAST_MAX) {
+		uint32_t w[4] = {0, 0, 0, 0};
+		memcpy(w, rep->data, rep->size);
+		*o = (struct door_out){DOOR_FAST | DOOR_FAST_RETURN |
+		                               rep->size << DOOR_FAST_SIZE_SHIFT,
+		                       w[0], w[1], w[2], w[3]};
+		return o;
+	}
+	self->result = (door_result_t){rep->data, rep->size, rep->desc, rep->ndesc};
+	*o = (struct door_out){SYS_DOOR_RETURN, (uint32_t)(uintptr_t)&self->result,
+	                       (uint32_t)(uintptr_t)self, 0, 0};
+	return o;
+}
+
+static void pool_grow(void);
+
+/* One call: called by door_server_entry with the nucleus's registers. */
+struct door_out *door_dispatch(uint32_t datum, uint32_t size_flags, uint32_t ndesc, uint32_t *words)
+{
+	struct door_self *self = (struct door_self *)(words + 4);
+	const struct door_obj *obj = (const struct door_obj *)(uintptr_t)datum;
+	if (size_flags & DOOR_ENTRY_DEPLETED)
+		pool_grow();
+	struct door_request req = {(size_flags & DOOR_ENTRY_REGS)
+	                                   ? (const void *)words
+	                                   : (const void *)(uintptr_t)words[0],
+	                           size_flags & DOOR_ENTRY_SIZE_MASK, self->rdesc, ndesc,
+	                           size_flags & ~DOOR_ENTRY_SIZE_MASK};
+	struct door_reply rep = {NULL, 0, NULL, 0, self->reply, sizeof self->reply};
+	obj->proc(obj->cookie, &req, &rep);
+	return prepare_return(self, &rep);
+}
+
+/* The return system call failed (err): say so, and return nothing. A second
+ * failure means this thread cannot serve; it ends. */
+struct door_out *door_return_failed(int err, struct door_self *self)
+{
+	struct door_out *o = &self->out;
+	if (o->eax == SYS_DOOR_RETURN && o->ebx == 0) {
+		printf("doors: thread %d cannot return (%s); it exits\n", thread_self(),
+		       strerror(err));
+		thread_exit();
+	}
+	printf("doors: thread %d: return failed: %s\n", thread_self(), strerror(err));
+	*o = (struct door_out){SYS_DOOR_RETURN, 0, (uint32_t)(uintptr_t)self, 0, 0};
+	return o;
+}
+
+/* A new server thread: binds its buffers, then waits in the pool. */
+static void server_thread(void *arg)
+{
+	struct door_self *self = arg;
+	door_server_t s = {vm_alloc(DOOR_RECV_BUF),    DOOR_RECV_BUF,   self->rdesc, DOOR_DESC_MAX,
+	                   vm_alloc(DOOR_BULK_WINDOW), DOOR_BULK_WINDOW};
+	int err = s.rbuf && s.bulk ? sprig_syscall(SYS_DOOR_BIND, (uint32_t)(uintptr_t)&s, 0, 0, 0)
+	                           : -ENOMEM;
+	if (err == 0) {
+		__atomic_fetch_add(&srv.bound, 1, __ATOMIC_SEQ_CST);
+		err = sprig_syscall(SYS_DOOR_RETURN, 0, (uint32_t)(uintptr_t)self, 0, 0);
+	}
+	printf("doors: server thread %d could not start: %s\n", thread_self(), strerror(err));
+	__atomic_fetch_sub(&srv.nthreads, 1, __ATOMIC_SEQ_CST);
+	thread_exit();
+}
+
+static int add_thread(void)
+{
+	char *block = vm_alloc(THREAD_STACK + sizeof(struct door_self));
+	if (!block)
+		return -ENOMEM;
+	struct door_self *self = (struct door_self *)(block + THREAD_STACK);
+	__atomic_fetch_add(&srv.nthreads, 1, __ATOMIC_SEQ_CST);
+	int id = thread_create(server_thread, self, block, THREAD_STACK);
+	if (id < 0) {
+		__atomic_fetch_sub(&srv.nthreads, 1, __ATOMIC_SEQ_CST);
+		vm_free(block);
+	}
+	return id;
+}
+
+/* The upcall: the nucleus took our last idle thread. */
+static void pool_grow(void)
+{
+	if (srv.nthreads < (srv.max ? srv.max : DOOR_POOL_MAX))
+		add_thread();
+}
+
+/* Caps the pool at max threads (it grows on demand up to that). */
+void door_pool_limit(int max)
+{
+	srv.max = max;
+}
+
+/* Starts n server threads for this domain's doors and waits until they
+ * take calls. Returns 0 or -errno. */
+int door_pool_start(int n)
+{
+	int want = srv.bound + n;
+	for (int i = 0; i < n; i++) {
+		int err = add_thread();
+		if (err < 0)
+			return err;
+	}
+	while (srv.bound < want && srv.nthreads >= want)
+		yield();
+	return srv.bound >= want ? 0 : -ENOMEM;
+}
+
+int door_pool_threads(void)
+{
+	return srv.nthreads;
+}

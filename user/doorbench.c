@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * doorbench ROLE: the measurements behind `make bench` (docs/measuring.md).
+ *
+ *   server   serves the benchmark doors (db.*) until told to quit
+ *   chain    serves db.mid, which calls the server's db.null (A->B->C->B->A)
+ *   client   runs every measurement and prints one line per row:
+ *            "bench: NAME,BYTES,ITERATIONS,PER_OP" (PER_OP in TSC ticks)
+ *
+ * Under QEMU with -icount shift=0,sleep=off the TSC counts instructions, so
+ * the figures are instruction counts (nucleus and user code together).
+ */
+#include "user/counter.h"
+
+/* ---------------------------------------------------------------- doors */
+
+static volatile int quitting;
+
+static void null_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	rep->size = 0;
+}
+
+static void echo_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	rep->data = req->data;
+	rep->size = req->size;
+}
+
+/* Hands every door it is given back to the caller, moved. */
+static void pass_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	door_desc_t *d = rep->buf;
+	for (uint32_t i = 0; i < req->ndesc; i++)
+		d[i] = (door_desc_t){req->desc[i].id, DOOR_MOVE};
+	rep->size = 0;
+	rep->desc = d;
+	rep->ndesc = req->ndesc;
+}
+
+static void quit_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	quitting = 1;
+	rep->size = 0;
+}
+
+static int mid_next; /* the door db.mid calls */
+
+static void mid_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	door_arg_t a = {NULL, 0, NULL, 0, NULL, 0, NULL, 0};
+	door_call(mid_next, &a);
+	rep->size = 0;
+}
+
+static void serve(const char *name, door_proc_t proc)
+{
+	int id = door_create(proc, NULL, 0);
+	if (id < 0 || name_publish(name, id) < 0)
+		printf("doorbench: cannot publish %s\n", name);
+}
+
+static int run_server(void)
+{
+	door_pool_start(2);
+	serve("db.null", null_proc);
+	serve("db.echo", echo_proc);
+	serve("db.pass", pass_proc);
+	serve("db.quit", quit_proc);
+	while (!quitting)
+		sleep_ms(20);
+	return 0;
+}
+
+static int run_chain(void)
+{
+	mid_next = name_lookup("db.null", 5000);
+	door_pool_start(1);
+	serve("db.mid", mid_proc);
+	serve("db.midquit", quit_proc);
+	while (!quitting)
+		sleep_ms(20);
+	return 0;
+}
+
+/* ---------------------------------------------------------- measurement */
+
+static void report(const char *name, uint32_t bytes, uint32_t iters, uint64_t ticks)
+{
+	uint64_t per_op = (ticks + iters / 2) / iters;
+	printf("bench: %s,%u,%u,%u\n", name, bytes, iters, (unsigned)per_op);
+}
+
+/* Times iters calls of fn(arg) after a few unmeasured ones. */
+#define MEASURE(name, bytes, iters, stmt)                                                          \
+	do {                                                                                       \
+		for (int w_ = 0; w_ < 8; w_++) {                                                   \
+			stmt;                                                                      \
+		}                                                                                  \
+		uint64_t t0_ = rdtsc();                                                            \
+		for (uint32_t i_ = 0; i_ < (iters); i_++) {                                        \
+			stmt;                                                                      \
+		}                                                                                  \
+		report(name, bytes, iters, rdtsc() - t0_);                                         \
+	} while (0)
+
+static uint32_t iters_for(uint32_t bytes, uint32_t small)
+{
+	uint32_t n = (uint32_t)(4u << 20) / (bytes ? bytes : 1);
+	return n < 20 ? 20 : n > small ? small : n;
+}
+
+static const uint32_t vanilla_sizes[] = {64, 1024, 4096, 16384, 65536};
+static const uint32_t bulk_sizes[] = {4096, 16384, 65536, 1048576};
+
+static void bench_copies(int echo, char *src, char *dst)
+{
+	uint32_t n;
+	for (unsigned i = 0; i < sizeof vanilla_sizes / sizeof vanilla_sizes[0]; i++) {
+		uint32_t b = vanilla_sizes[i];
+		door_arg_t a = {src + 4, b, NULL, 0, NULL, 0, NULL, 0}; /* unaligned: copied */
+		n = iters_for(b, 2000);
+		MEASURE("door_vanilla", b, n, door_call(echo, &a));
+		MEASURE("memcpy", b, n, memcpy(dst, src + 4, b));
+	}
+	for (unsigned i = 0; i < sizeof bulk_sizes / sizeof bulk_sizes[0]; i++) {
+		uint32_t b = bulk_sizes[i];
+		door_arg_t a = {src, b, NULL, 0, NULL, 0, NULL, 0}; /* aligned: pages shared */
+		n = iters_for(b, 1000);
+		MEASURE("door_bulk", b, n, door_call(echo, &a));
+		if (b > 65536)
+			MEASURE("memcpy", b, iters_for(b, 1000), memcpy(dst, src, b));
+	}
+}
+
+static int run_client(void)
+{
+	int null = name_lookup("db.null", 5000), echo = name_lookup("db.echo", 5000);
+	int pass = name_lookup("db.pass", 5000), mid = name_lookup("db.mid", 5000);
+	if (null < 0 || echo < 0 || pass < 0 || mid < 0) {
+		printf("doorbench: a server is missing\n");
+		return 1;
+	}
+	char w16[16] = "0123456789abcdef", r16[16];
+	door_arg_t a0 = {NULL, 0, NULL, 0, NULL, 0, NULL, 0};
+	door_arg_t a16 = {w16, 16, NULL, 0, r16, 16, NULL, 0};
+	MEASURE("null_syscall", 0, 20000, sys_null());
+	MEASURE("door_fast", 0, 5000, door_call(null, &a0));
+	MEASURE("door_fast", 16, 5000, door_call(echo, &a16));
+	MEASURE("door_chain3", 0, 3000, door_call(mid, &a0));
+
+	int mine = door_create(null_proc, NULL, 0);
+	door_desc_t d = {mine, DOOR_MOVE}, back = {-1, 0};
+	door_arg_t ap = {NULL, 0, &d, 1, NULL, 0, &back, 1};
+	MEASURE("door_pass", 0, 2000, (door_call(pass, &ap), d.id = back.id));
+
+	struct counter local_counter = {0};
+	struct counter_none none = {0};
+	struct door_binding local;
+	door_bind_local(&local, &counter_impl, &local_counter);
+	MEASURE("door_colocated", 0, 20000, counter_null(&local, &none, &none));
+
+	char *src = vm_alloc(1 << 21), *dst = vm_alloc(1 << 21);
+	memset(src, 'x', 1 << 21);
+	memset(dst, 'y', 1 << 21);
+	bench_copies(echo, src, dst);
+
+	door_call(name_lookup("db.quit", 0), &a0);
+	door_call(name_lookup("db.midquit", 0), &a0);
+	printf("bench: done\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *role = argc > 1 ? argv[1] : "client";
+	if (!strcmp(role, "server"))
+		return run_server();
+	if (!strcmp(role, "chain"))
+		return run_chain();
+	return run_client();
+}

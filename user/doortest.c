@@ -1,0 +1,685 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * doortest ROLE [ARGS]: door calls end to end, one program in several roles,
+ * each a domain of its own (tests/system/t_doors*.sh start them):
+ *
+ *   server [THREADS]  serves the test doors (published as dt.*) until told
+ *                     to quit; THREADS fixes the pool size (no growth)
+ *   client            the functional checks: paths, passing, errors, unref
+ *   caller-dies       one thread in a slow call while another ends the domain
+ *   middle MS         serves dt.mid, which calls dt.slow; dies after MS ms
+ *   chain             calls dt.mid (A -> B -> C) and expects B's death as -EINTR
+ *   fifo N            N threads call dt.slow at once; checks all are served in order
+ *   quit [MS]         waits MS ms, then tells the server to quit
+ *
+ * Each check prints "doortest: NAME: ok" or "... FAIL: why"; a role ends with
+ * "doortest ROLE: N of M checks passed" and exits 0 only if all passed.
+ */
+#include "user/counter.h"
+
+static int checks, failures;
+
+static void check(const char *what, int ok, const char *fmt, ...)
+        __attribute__((__format__(__printf__, 3, 4)));
+
+static void check(const char *what, int ok, const char *fmt, ...)
+{
+	char why[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	checks++;
+	if (ok) {
+		printf("doortest: %s: ok\n", what);
+	} else {
+		failures++;
+		printf("doortest: %s: FAIL: %s\n", what, why);
+	}
+}
+
+static int finish(const char *role)
+{
+	printf("doortest %s: %d of %d checks passed\n", role, checks - failures, checks);
+	return failures ? 1 : 0;
+}
+
+static uint64_t ticks_now(void)
+{
+	struct sprig_time t;
+	sprig_time(&t);
+	return t.ticks;
+}
+
+static int lookup(const char *name)
+{
+	int id = name_lookup(name, 5000);
+	if (id < 0)
+		printf("doortest: lookup %s: %s\n", name, strerror(id));
+	return id;
+}
+
+/* A call with small in and out structs through door_call. */
+static int call_small(int id, const void *in, uint32_t in_size, void *out, uint32_t out_size)
+{
+	door_arg_t a = {in, in_size, NULL, 0, out, out_size, NULL, 0};
+	int err = door_call(id, &a);
+	return err < 0 ? err : (int)a.data_size;
+}
+
+/* ---------------------------------------------------------------- server */
+
+struct probe_out {
+	uint32_t flags, size, sum;
+};
+
+struct slow_in {
+	uint32_t ms, index;
+};
+
+static struct {
+	struct counter counter;
+	struct door_served counter_served;
+	int unref, unrefm;
+	int deep_id, revokable_id;
+	int order[64];
+	int norder;
+	volatile int quit;
+} server;
+
+static uint32_t checksum(const void *data, uint32_t size)
+{
+	const unsigned char *p = data;
+	uint32_t sum = 0;
+	for (uint32_t i = 0; i < size; i++)
+		sum = sum * 31 + p[i];
+	return sum;
+}
+
+static void reply_words(struct door_reply *rep, const void *data, uint32_t size)
+{
+	memcpy(rep->buf, data, size);
+	rep->data = rep->buf;
+	rep->size = size;
+}
+
+static void echo_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	rep->data = req->data; /* still valid while the return copies or maps it */
+	rep->size = req->size;
+}
+
+static void probe_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	struct probe_out o = {req->flags, req->size, checksum(req->data, req->size)};
+	reply_words(rep, &o, sizeof o);
+}
+
+/* Calls the door it is given with its 4-byte argument, then hands the door
+ * back (moved) with the result. */
+static void relay_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	int32_t result = -EINVAL;
+	if (req->ndesc == 1 && req->size == 4) {
+		int32_t out;
+		int n = call_small(req->desc[0].id, req->data, 4, &out, sizeof out);
+		result = n == 4 ? out : n;
+	}
+	door_desc_t *d = (door_desc_t *)((char *)rep->buf + 8);
+	*d = (door_desc_t){req->ndesc ? req->desc[0].id : -1, DOOR_MOVE};
+	reply_words(rep, &result, sizeof result);
+	rep->desc = d;
+	rep->ndesc = req->ndesc ? 1 : 0;
+}
+
+/* Calls itself one level deeper until the nucleus refuses; answers
+ * {depth reached, the refusal}. */
+static void deep_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	int32_t depth = *(const int32_t *)req->data + 1, out[2];
+	int n = call_small(server.deep_id, &depth, sizeof depth, out, sizeof out);
+	if (n < 0) {
+		out[0] = depth;
+		out[1] = n;
+	}
+	reply_words(rep, out, sizeof out);
+}
+
+static void unref_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	int *count = cookie;
+	if (req->flags & DOOR_ENTRY_UNREF)
+		__atomic_fetch_add(count, 1, __ATOMIC_SEQ_CST);
+	rep->size = 0;
+}
+
+static void query_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	int32_t o[2] = {server.unref, server.unrefm};
+	reply_words(rep, o, sizeof o);
+}
+
+static void revokable_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	sleep_ms(*(const uint32_t *)req->data);
+	int32_t r = door_revoke(server.revokable_id);
+	reply_words(rep, &r, sizeof r);
+}
+
+static void die_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req, (void)rep;
+	printf("doortest server: dying in the middle of a call, as asked\n");
+	exit(9);
+}
+
+static void slow_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	struct slow_in in;
+	memcpy(&in, req->data, sizeof in);
+	int n = __atomic_fetch_add(&server.norder, 1, __ATOMIC_SEQ_CST);
+	if (n < 64)
+		server.order[n] = (int)in.index;
+	sleep_ms(in.ms);
+	shuttle_info_t si;
+	shuttle_info(&si);
+	if (si.alerted)
+		printf("doortest server: slow call %u finished with its caller gone (alerted)\n",
+		       in.index);
+	reply_words(rep, &in.index, sizeof in.index);
+}
+
+static void order_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	int n = server.norder < 64 ? server.norder : 64;
+	reply_words(rep, server.order, (uint32_t)n * sizeof(int));
+	server.norder = 0;
+}
+
+static void quit_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	server.quit = 1;
+	rep->size = 0;
+}
+
+static void publish(const char *name, door_proc_t proc, void *cookie, uint32_t flags, int *idp)
+{
+	int id = door_create(proc, cookie, flags);
+	if (id >= 0)
+		id = name_publish(name, id) < 0 ? -1 : id;
+	if (id < 0)
+		printf("doortest server: cannot publish %s\n", name);
+	if (idp)
+		*idp = id;
+}
+
+static int run_server(int threads)
+{
+	server.counter_served = (struct door_served){&counter_impl, &server.counter};
+	if (threads)
+		door_pool_limit(threads);
+	door_pool_start(threads ? threads : 2);
+	publish("dt.counter", counter_dispatch, &server.counter_served, 0, NULL);
+	publish("dt.echo", echo_proc, NULL, 0, NULL);
+	publish("dt.probe", probe_proc, NULL, 0, NULL);
+	publish("dt.relay", relay_proc, NULL, 0, NULL);
+	publish("dt.deep", deep_proc, NULL, 0, &server.deep_id);
+	publish("dt.unref", unref_proc, &server.unref, DOOR_UNREF, NULL);
+	publish("dt.unrefm", unref_proc, &server.unrefm, DOOR_UNREF_MULTI, NULL);
+	publish("dt.query", query_proc, NULL, 0, NULL);
+	publish("dt.revokable", revokable_proc, NULL, 0, &server.revokable_id);
+	publish("dt.die", die_proc, NULL, 0, NULL);
+	publish("dt.slow", slow_proc, NULL, 0, NULL);
+	publish("dt.order", order_proc, NULL, 0, NULL);
+	publish("dt.quit", quit_proc, NULL, 0, NULL);
+	printf("doortest server: ready with %d threads\n", door_pool_threads());
+	while (!server.quit)
+		sleep_ms(20);
+	printf("doortest server: quitting\n");
+	return 0;
+}
+
+/* ---------------------------------------------------------------- client */
+
+static void check_counter(void)
+{
+	struct door_binding remote, local;
+	struct counter mine = {0};
+	struct counter_value v = {0};
+	struct counter_none none = {0};
+	door_bind_remote(&remote, lookup("dt.counter"));
+	door_bind_local(&local, &counter_impl, &mine);
+	int e1 = counter_add(&remote, &(struct counter_add_in){5}, &v);
+	int e2 = counter_add(&remote, &(struct counter_add_in){-2}, &v);
+	check("counter stub, remote (fast path)", e1 == 0 && e2 == 0 && v.value == 3,
+	      "errors %d %d, value %d", e1, e2, v.value);
+	e1 = counter_add(&local, &(struct counter_add_in){5}, &v);
+	e2 = counter_add(&local, &(struct counter_add_in){-2}, &v);
+	check("counter stub, co-located", e1 == 0 && e2 == 0 && v.value == 3 && mine.value == 3,
+	      "errors %d %d, value %d", e1, e2, v.value);
+	e1 = counter_get(&remote, &none, &v);
+	check("counter get", e1 == 0 && v.value == 3, "error %d value %d", e1, v.value);
+
+	/* The same request through the general entry gives the same answer. */
+	struct {
+		uint32_t op;
+		struct counter_add_in in;
+	} msg = {1, {10}};
+	struct {
+		int32_t status;
+		struct counter_value out;
+	} fast, general;
+	door_arg_t a = {&msg, sizeof msg, NULL, 0, &fast, sizeof fast, NULL, 0};
+	door_arg_t b = a;
+	b.rbuf = &general;
+	e1 = door_call(remote.id, &a);
+	msg.in.delta = -10;
+	e2 = door_call_general(remote.id, &b);
+	check("fast and general entries agree",
+	      e1 == 0 && e2 == 0 && a.data_size == b.data_size && fast.status == 0 &&
+	              general.status == 0 && fast.out.value == 13 && general.out.value == 3,
+	      "errors %d %d sizes %u %u values %d %d", e1, e2, a.data_size, b.data_size,
+	      fast.out.value, general.out.value);
+	door_close(remote.id);
+}
+
+static char small_buf[70000];
+static char out_buf[70000];
+
+/* Sends size bytes (aligned or not) through dt.probe and dt.echo; checks
+ * the path the server saw and the bytes that came back. */
+static void check_transfer(int probe, int echo, char *buf, uint32_t size, uint32_t want_flags,
+                           const char *what)
+{
+	for (uint32_t i = 0; i < size; i++)
+		buf[i] = (char)(i * 7 + size);
+	struct probe_out p = {0, 0, 0};
+	door_arg_t a = {buf, size, NULL, 0, &p, sizeof p, NULL, 0};
+	int e = door_call_general(probe, &a);
+	uint32_t flags = p.flags & (DOOR_ENTRY_REGS | DOOR_ENTRY_BULK);
+	char name[80];
+	snprintf(name, sizeof name, "%s %u bytes: server saw the data", what, size);
+	check(name, e == 0 && p.size == size && p.sum == checksum(buf, size) && flags == want_flags,
+	      "error %d size %u flags %#x (want %#x)", e, p.size, flags, want_flags);
+	char *out = size > sizeof out_buf ? vm_alloc(size) : out_buf;
+	a = (door_arg_t){buf, size, NULL, 0, out, size, NULL, 0};
+	e = door_call(echo, &a);
+	snprintf(name, sizeof name, "%s %u bytes: echoed back", what, size);
+	check(name, e == 0 && a.data_size == size && memcmp(out, buf, size) == 0,
+	      "error %d size %u", e, a.data_size);
+	if (out != out_buf) {
+		out[0] ^= 1; /* a write to shared pages gets a private copy */
+		check("bulk result pages are private after a write",
+		      out[0] != buf[0] && out[1] == buf[1], "bytes %d %d", out[0], buf[0]);
+		vm_free(out);
+	}
+}
+
+static void check_paths(void)
+{
+	int probe = lookup("dt.probe"), echo = lookup("dt.echo");
+	check_transfer(probe, echo, small_buf + 1, 16, 0, "vanilla (general entry)");
+	check_transfer(probe, echo, small_buf + 1, 64, 0, "vanilla");
+	check_transfer(probe, echo, small_buf + 1, 4096, 0, "vanilla, unaligned");
+	check_transfer(probe, echo, small_buf + 3, 65536, 0, "vanilla, unaligned");
+	char *big = vm_alloc(1 << 20);
+	check_transfer(probe, echo, big, 4096, DOOR_ENTRY_BULK, "bulk");
+	check_transfer(probe, echo, big, 65536 + 100, DOOR_ENTRY_BULK, "bulk with a tail");
+	check_transfer(probe, echo, big, 1 << 20, DOOR_ENTRY_BULK, "bulk");
+	vm_free(big);
+
+	uint32_t x = 0x12345678;
+	struct probe_out p;
+	int n = call_small(probe, &x, sizeof x, &p, sizeof p);
+	check("fast path: data in registers",
+	      n == (int)sizeof p && (p.flags & DOOR_ENTRY_REGS) && p.sum == checksum(&x, 4),
+	      "returned %d flags %#x", n, p.flags);
+	door_close(probe);
+	door_close(echo);
+}
+
+static int32_t callback_base = 1000;
+
+static void callback_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	int32_t v = *(const int32_t *)req->data + callback_base;
+	reply_words(rep, &v, sizeof v);
+}
+
+/* Passes our own door to dt.relay, which calls it (a nested call back into
+ * this domain) and returns the door to us. */
+static void check_passing(void)
+{
+	door_pool_start(1);
+	int cb = door_create(callback_proc, NULL, 0), relay = lookup("dt.relay");
+	door_info_t before, after;
+	door_info(cb, &before);
+	int32_t in = 7, out = 0;
+	door_desc_t d = {cb, 0}, back = {-1, 0};
+	door_arg_t a = {&in, sizeof in, &d, 1, &out, sizeof out, &back, 1};
+	int e = door_call(relay, &a);
+	int ok = door_info(back.id, &after) == 0;
+	check("door passed in and returned (copied)",
+	      e == 0 && out == 1007 && a.rdesc_num == 1 && ok && after.id == before.id &&
+	              back.id != cb,
+	      "error %d out %d returned %u doors, id %d", e, out, a.rdesc_num, back.id);
+	door_close(back.id);
+	d.flags = DOOR_MOVE;
+	a.data_ptr = &in; /* door_call pointed it at the results */
+	a.data_size = sizeof in;
+	e = door_call(relay, &a);
+	check("door passed moved: the sender's id is closed",
+	      e == 0 && out == 1007 && door_info(cb, &after) == -EBADF &&
+	              door_info(back.id, &after) == 0,
+	      "error %d out %d", e, out);
+	door_close(back.id);
+	door_close(relay);
+}
+
+static void check_errors(void)
+{
+	int echo = lookup("dt.echo"), probe = lookup("dt.probe");
+	char buf[64];
+	struct probe_out p;
+	door_arg_t a = {buf, 8, NULL, 0, &p, sizeof p, NULL, 0};
+	int dup = door_dup(echo);
+	door_close(dup);
+	check("closed id", door_call(dup, &a) == -EBADF && door_info(dup, NULL) == -EBADF,
+	      "wrong result");
+	check("id never given", door_call(0x777777, &a) == -EBADF, "wrong result");
+	check("negative id", door_call(-5, &a) == -EBADF, "wrong result");
+	check("door_arg_t at NULL", door_call_general(echo, NULL) == -EFAULT, "wrong result");
+	check("door_arg_t in nucleus memory",
+	      door_call_general(echo, (door_arg_t *)0xC0001000) == -EFAULT, "wrong result");
+	a.data_ptr = (void *)0x10; /* door_call would read it itself: use the system call */
+	check("arguments at a bad address", door_call_general(probe, &a) == -EFAULT,
+	      "wrong result");
+	a.data_ptr = buf;
+	a.rbuf = (void *)0xC0000000;
+	a.rsize = 64;
+	a.data_size = 40;
+	check("result buffer in nucleus memory",
+	      door_call(echo, &a) == -EFAULT && a.data_ptr == buf, "wrong result");
+	char small[4];
+	a.rbuf = small;
+	a.rsize = sizeof small;
+	int e = door_call(echo, &a);
+	check("result buffer too small", e == -ERANGE && a.data_size == 40, "error %d size %u", e,
+	      a.data_size);
+	a.rbuf = buf;
+	a.data_size = 12;
+	a.rsize = 8;
+	e = door_call(echo, &a);
+	check("result buffer too small, fast path", e == -ERANGE && a.data_size == 12,
+	      "error %d size %u", e, a.data_size);
+	a = (door_arg_t){small_buf + 1, DOOR_VANILLA_MAX + 1, NULL, 0, buf, 64, NULL, 0};
+	check("unaligned arguments over the vanilla limit", door_call(echo, &a) == -E2BIG,
+	      "wrong result");
+	a.data_size = DOOR_BULK_MAX + 1;
+	check("arguments over the bulk limit", door_call(echo, &a) == -E2BIG, "wrong result");
+	door_desc_t ds[DOOR_DESC_MAX + 1] = {{echo, 0}};
+	a = (door_arg_t){buf, 4, ds, DOOR_DESC_MAX + 1, buf, 64, NULL, 0};
+	check("too many doors passed", door_call(echo, &a) == -E2BIG, "wrong result");
+	ds[0].id = 0x555555;
+	a.desc_num = 1;
+	check("passing a bad door id", door_call(echo, &a) == -EBADF, "wrong result");
+	check("revoking someone else's door", door_revoke(echo) == -EPERM, "wrong result");
+	door_close(echo);
+	door_close(probe);
+}
+
+static void check_unref(void)
+{
+	int query = lookup("dt.query"), counts[2] = {0, 0};
+	int u = lookup("dt.unref"), d = door_dup(u);
+	door_close(u);
+	sleep_ms(30);
+	call_small(query, NULL, 0, counts, sizeof counts);
+	check("no notification while a reference remains", counts[0] == 0, "%d", counts[0]);
+	door_close(d);
+	sleep_ms(30);
+	call_small(query, NULL, 0, counts, sizeof counts);
+	check("unreferenced notification after the last close", counts[0] == 1, "%d", counts[0]);
+	door_close(lookup("dt.unref"));
+	sleep_ms(30);
+	call_small(query, NULL, 0, counts, sizeof counts);
+	check("DOOR_UNREF notifies only once", counts[0] == 1, "%d", counts[0]);
+	for (int i = 0; i < 2; i++) {
+		door_close(lookup("dt.unrefm"));
+		sleep_ms(30);
+	}
+	call_small(query, NULL, 0, counts, sizeof counts);
+	check("DOOR_UNREF_MULTI notifies each time", counts[1] == 2, "%d", counts[1]);
+	door_close(query);
+}
+
+static void check_depth(void)
+{
+	int deep = lookup("dt.deep");
+	int32_t start = 0, out[2] = {0, 0};
+	int n = call_small(deep, &start, sizeof start, out, sizeof out);
+	check("call depth limit gives -EDEADLK",
+	      n == 8 && out[0] == DOOR_DEPTH_MAX && out[1] == -EDEADLK,
+	      "returned %d, depth %d, error %d", n, out[0], out[1]);
+	door_close(deep);
+}
+
+static void quit_server(void);
+
+static struct {
+	int id;
+	int result[3];
+} revoke_test;
+static char revoke_stacks[3][8192] __attribute__((aligned(16)));
+
+static void revoke_caller(void *arg)
+{
+	int i = (int)(uintptr_t)arg;
+	uint32_t ms = i == 0 ? 200 : 0;
+	int32_t r = -1;
+	int n = call_small(revoke_test.id, &ms, sizeof ms, &r, sizeof r);
+	revoke_test.result[i] = n < 0 ? n : r == 0 ? 1 : r;
+}
+
+/* Three calls to a server with one thread: the first is being served
+ * (its handler revokes the door), the other two wait in the queue. The one
+ * in progress completes; the queued ones and any later call get -EBADF. */
+static int run_revoke(void)
+{
+	revoke_test.id = lookup("dt.revokable");
+	for (int i = 0; i < 3; i++) {
+		revoke_test.result[i] = 99;
+		thread_create(revoke_caller, (void *)(uintptr_t)i, revoke_stacks[i], 8192);
+		sleep_ms(20);
+	}
+	sleep_ms(400);
+	int after = call_small(revoke_test.id, NULL, 0, NULL, 0);
+	door_info_t info;
+	door_info(revoke_test.id, &info);
+	check("revoke: the call in progress completes", revoke_test.result[0] == 1, "%d",
+	      revoke_test.result[0]);
+	check("revoke: calls made later fail with -EBADF",
+	      after == -EBADF && (info.flags & DOOR_REVOKED), "%d flags %#x", after, info.flags);
+	check("revoke: queued calls fail with -EBADF",
+	      revoke_test.result[1] == -EBADF && revoke_test.result[2] == -EBADF, "%d %d",
+	      revoke_test.result[1], revoke_test.result[2]);
+	door_close(revoke_test.id);
+	quit_server();
+	return finish("revoke");
+}
+
+static void quit_server(void)
+{
+	int quit = lookup("dt.quit");
+	int e = call_small(quit, NULL, 0, NULL, 0);
+	check("server still serves, and quits when asked", e == 0, "%d", e);
+	door_close(quit);
+}
+
+static int run_client(void)
+{
+	check_counter();
+	check_paths();
+	check_passing();
+	check_errors();
+	check_unref();
+	check_depth();
+	quit_server();
+	return finish("client");
+}
+
+/* ------------------------------------------------------ failure roles */
+
+static char caller_stack[8192] __attribute__((aligned(16)));
+
+static void slow_caller(void *arg)
+{
+	(void)arg;
+	int slow = lookup("dt.slow");
+	struct slow_in in = {300, 1};
+	uint32_t out;
+	printf("doortest caller-dies: calling dt.slow\n");
+	int n = call_small(slow, &in, sizeof in, &out, sizeof out);
+	printf("doortest caller-dies: FAIL: the call returned %d to a dead domain\n", n);
+}
+
+/* One thread sits in a 300 ms call; the domain ends 50 ms in. */
+static int run_caller_dies(void)
+{
+	thread_create(slow_caller, NULL, caller_stack, sizeof caller_stack);
+	sleep_ms(50);
+	printf("doortest caller-dies: ending the domain mid-call\n");
+	return 0;
+}
+
+static struct {
+	int slow;
+	uint32_t die_ms;
+} middle;
+
+static void mid_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	struct slow_in in = {300, 2};
+	uint32_t out = 0;
+	int n = call_small(middle.slow, &in, sizeof in, &out, sizeof out);
+	printf("doortest middle: FAIL: the inner call returned %d in a dead domain\n", n);
+	reply_words(rep, &out, sizeof out);
+}
+
+/* B in A -> B -> C: serves dt.mid by calling C's dt.slow, and faults after
+ * die_ms while that call is in progress. */
+static int run_middle(uint32_t die_ms)
+{
+	middle.slow = lookup("dt.slow");
+	middle.die_ms = die_ms;
+	door_pool_start(1);
+	int mid = door_create(mid_proc, NULL, 0);
+	name_publish("dt.mid", mid);
+	sleep_ms(die_ms);
+	printf("doortest middle: faulting now\n");
+	return *(volatile int *)0;
+}
+
+/* A in A -> B -> C. */
+static int run_chain(void)
+{
+	int mid = lookup("dt.mid");
+	uint32_t out = 0, none = 0;
+	uint64_t t0 = ticks_now();
+	int n = call_small(mid, &none, sizeof none, &out, sizeof out);
+	uint64_t waited = ticks_now() - t0;
+	check("chain: A gets -EINTR when B dies mid-chain", n == -EINTR, "returned %d", n);
+	check("chain: promptly, not when C finishes", waited < 25, "waited %u ticks",
+	      (unsigned)waited);
+	check("chain: B's doors are revoked", call_small(mid, &none, 4, &out, 4) == -EBADF,
+	      "wrong result");
+	return finish("chain");
+}
+
+static struct {
+	int slow;
+	int served[64];
+} fifo;
+static char fifo_stacks[64][4096] __attribute__((aligned(16)));
+
+static void fifo_caller(void *arg)
+{
+	struct slow_in in = {5, (uint32_t)(uintptr_t)arg};
+	uint32_t out = 0;
+	int n = call_small(fifo.slow, &in, sizeof in, &out, sizeof out);
+	fifo.served[in.index] = n == 4 && out == in.index ? 1 : n;
+}
+
+/* n callers at once against a server with a fixed pool: every call is
+ * served, and in the order the callers arrived. */
+static int run_fifo(int n)
+{
+	fifo.slow = lookup("dt.slow");
+	for (int i = 0; i < n; i++) {
+		thread_create(fifo_caller, (void *)(uintptr_t)i, fifo_stacks[i], 4096);
+		yield(); /* the new thread calls (and queues) before the next starts */
+	}
+	for (int waited = 0; waited < 3000; waited += 10) {
+		int done = 0;
+		for (int i = 0; i < n; i++)
+			done += fifo.served[i] != 0;
+		if (done == n)
+			break;
+		sleep_ms(10);
+	}
+	int served = 0;
+	for (int i = 0; i < n; i++)
+		served += fifo.served[i] == 1;
+	check("fifo: every call served", served == n, "%d of %d", served, n);
+	int order[64], inorder = 1;
+	int order_door = lookup("dt.order");
+	int got = call_small(order_door, NULL, 0, order, sizeof order);
+	for (int i = 1; i < got / 4; i++)
+		inorder &= order[i] == order[i - 1] + 1;
+	check("fifo: served in arrival order", got == n * 4 && inorder, "%d bytes, in order %d",
+	      got, inorder);
+	quit_server();
+	return finish("fifo");
+}
+
+static int run_quit(uint32_t ms)
+{
+	sleep_ms(ms);
+	quit_server();
+	return finish("quit");
+}
+
+int main(int argc, char **argv)
+{
+	const char *role = argc > 1 ? argv[1] : "client";
+	uint32_t arg = argc > 2 ? (uint32_t)atoi(argv[2]) : 0;
+	if (!strcmp(role, "server"))
+		return run_server((int)arg);
+	if (!strcmp(role, "client"))
+		return run_client();
+	if (!strcmp(role, "revoke"))
+		return run_revoke();
+	if (!strcmp(role, "caller-dies"))
+		return run_caller_dies();
+	if (!strcmp(role, "middle"))
+		return run_middle(arg);
+	if (!strcmp(role, "chain"))
+		return run_chain();
+	if (!strcmp(role, "fifo"))
+		return run_fifo(arg > 64 ? 64 : (int)arg);
+	if (!strcmp(role, "quit"))
+		return run_quit(arg);
+	printf("doortest: unknown role '%s'\n", role);
+	return 2;
+}
