@@ -10,6 +10,7 @@
  *   middle MS         serves dt.mid, which calls dt.slow; dies after MS ms
  *   chain             calls dt.mid (A -> B -> C) and expects B's death as -EINTR
  *   fifo N            N threads call dt.slow at once; checks all are served in order
+ *   die               calls dt.die, whose server exits mid-call
  *   quit [MS]         waits MS ms, then tells the server to quit
  *
  * Each check prints "doortest: NAME: ok" or "... FAIL: why"; a role ends with
@@ -653,6 +654,25 @@ static int run_fifo(int n)
 	return finish("fifo");
 }
 
+/* The server dies in the middle of our call (dt.die exits its domain). */
+static int run_die_client(void)
+{
+	int die = lookup("dt.die"), counter = lookup("dt.counter");
+	uint32_t none = 0, out;
+	uint64_t t0 = ticks_now();
+	int n = call_small(die, &none, sizeof none, &out, sizeof out);
+	check("server dies mid-call: the caller gets -EINTR", n == -EINTR, "returned %d", n);
+	check("server dies mid-call: promptly", ticks_now() - t0 < 25, "waited %u ticks",
+	      (unsigned)(ticks_now() - t0));
+	n = call_small(counter, &none, sizeof none, &out, sizeof out);
+	check("server dead: its other doors give -EBADF", n == -EBADF, "returned %d", n);
+	door_info_t info;
+	door_info(counter, &info);
+	check("server dead: door_info shows no target", info.target == -1, "target %d",
+	      info.target);
+	return finish("die");
+}
+
 static int run_quit(uint32_t ms)
 {
 	sleep_ms(ms);
@@ -678,6 +698,8 @@ int main(int argc, char **argv)
 		return run_chain();
 	if (!strcmp(role, "fifo"))
 		return run_fifo(arg > 64 ? 64 : (int)arg);
+	if (!strcmp(role, "die"))
+		return run_die_client();
 	if (!strcmp(role, "quit"))
 		return run_quit(arg);
 	printf("doortest: unknown role '%s'\n", role);
