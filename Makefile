@@ -118,7 +118,7 @@ debug: deps all
 	tools/qemu.sh --debug --modules "$(RUN_MODULES)"
 
 bench: deps all
-	@echo "make bench: nothing to measure yet; door calls arrive with the doors issue."
+	@tools/bench.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
 UNIT_TESTS := frame elf pagetable uaccess format

@@ -5,7 +5,7 @@
  * and the sysenter MSRs. The GDT order is fixed by sysenter: user code and
  * data must follow nucleus code and data.
  *
- * Entry points: cpu_init, cpu_set_kstack, cpu_has_sysenter.
+ * Entry points: cpu_init, cpu_has_sysenter; cpu_esp0 (see nucleus.h).
  */
 #include "nucleus/nucleus.h"
 #include "nucleus/x86.h"
@@ -16,7 +16,7 @@ struct tss {
 	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
 	uint32_t es, cs, ss, ds, fs, gs, ldt;
 	uint16_t trap, iomap;
-} __attribute__((packed));
+};
 
 struct gate {
 	uint16_t off_lo, sel;
@@ -106,11 +106,7 @@ void cpu_init(void)
 	}
 }
 
-/* Sets the stack the CPU switches to on entry from user mode. */
-void cpu_set_kstack(uint32_t top)
-{
-	cpu.tss.esp0 = top;
-}
+uint32_t *cpu_esp0 = &cpu.tss.esp0;
 
 int cpu_has_sysenter(void)
 {

@@ -42,19 +42,11 @@ struct door *door_alloc(struct domain *server, uint32_t entry, uint32_t datum, u
 	return NULL;
 }
 
-/* A nucleus hold: keeps the object alive, says nothing about clients. */
-void door_get(struct door *d)
+/* The last hold on d is gone. */
+void door_free(struct door *d)
 {
-	d->refs++;
-}
-
-void door_put(struct door *d)
-{
-	assert(d->refs > 0);
-	if (--d->refs == 0) {
-		assert(!d->unref_queued);
-		d->live = 0;
-	}
+	assert(!d->unref_queued && d->refs == 0);
+	d->live = 0;
 }
 
 static int is_external(const struct door *d, const struct domain *holder)

@@ -70,10 +70,16 @@ enum door_wait {
 	DW_CALL,   /* caller waiting for its server's return */
 };
 
-/* What a caller asks: either four words in registers (fast) or the
- * caller's door_arg_t, read once at the call. */
+/* How a thread entered the nucleus, so how a parked one is resumed: a
+ * trapframe (int $0x80) or a sysframe (sysenter); a fast caller has its
+ * request and will get its results in registers. */
+#define DOOR_MODE_TRAP 0
+#define DOOR_MODE_SYSENTER 1
+#define DOOR_MODE_FAST 2
+
+/* What a caller asks: four words in registers (fast) or the caller's
+ * door_arg_t, read once at the call. */
 struct door_request {
-	int fast;
 	uint32_t size;
 	uint32_t words[4];
 	uint32_t argp; /* user address of the door_arg_t */
@@ -84,7 +90,7 @@ struct door_request {
  * thread: its entry frame sits at the top of its nucleus stack. */
 struct door_thread {
 	enum door_wait wait;
-	int sysenter_frame;      /* parked with a struct sysframe (else trapframe) */
+	int mode;                /* DOOR_MODE_*: how it entered, so how it leaves */
 	struct list_node link;   /* on a pool's idle or callers list */
 	struct door *calling;    /* caller: the door called */
 	struct thread *caller;   /* server: the thread served, NULL if gone */
@@ -103,19 +109,30 @@ struct door_thread {
 struct door *door_alloc(struct domain *server, uint32_t entry, uint32_t datum, uint32_t flags);
 void door_hold(struct door *d, struct domain *holder);
 void door_release(struct door *d, struct domain *holder);
-void door_get(struct door *d);
-void door_put(struct door *d);
+void door_free(struct door *d);
 void door_revoke_object(struct door *d);
 void door_revoke_served(struct domain *server);
 void door_server_gone(struct domain *server);
 void door_fill_info(const struct door *d, const struct domain *asker, door_info_t *info);
 void door_unref_delivered(struct door *d);
 
+/* A nucleus hold: keeps the object alive, says nothing about clients. */
+static inline void door_get(struct door *d)
+{
+	d->refs++;
+}
+
+static inline void door_put(struct door *d)
+{
+	if (--d->refs == 0)
+		door_free(d);
+}
+
 /* dtable.c */
 int dtable_insert(struct domain *dom, struct door *d);
-struct door *dtable_lookup(struct domain *dom, int id);
 int dtable_close(struct domain *dom, int id);
 void dtable_close_all(struct domain *dom);
+struct door *dtable_lookup(struct domain *dom, int id);
 
 /* shuttle.c */
 void shuttle_init_thread(struct thread *t, int prio);
@@ -125,8 +142,8 @@ void shuttle_fill_info(const struct thread *t, shuttle_info_t *info);
 
 /* doorcall.c */
 void door_fast(struct sysframe *f);
-int door_sys_call(int id, uint32_t argp, int sysenter);
-int door_sys_return(uint32_t resultp, uint32_t esp, int sysenter);
+int door_sys_call(int id, uint32_t argp, int mode);
+int door_sys_return(uint32_t resultp, uint32_t esp, int mode);
 int door_sys_bind(uint32_t serverp);
 void door_thread_exiting(struct thread *t);
 void door_thread_killed(struct thread *t);
@@ -140,5 +157,15 @@ void door_pool_init(struct door_pool *pool);
 int names_publish(struct domain *dom, const char *name, int id);
 int names_lookup(struct domain *dom, const char *name);
 void names_drop_door(struct door *d);
+
+/* The door named by id in table t, or NULL: two array reads. */
+static inline struct door *dtable_find(const struct dtable *t, int id)
+{
+	uint32_t slot = (uint32_t)id & 0xff, gen = (uint32_t)id >> 8;
+	if ((uint32_t)id > DOOR_FAST_ID_MASK)
+		return NULL;
+	struct door *d = t->door[slot];
+	return d && t->gen[slot] == gen ? d : NULL;
+}
 
 #endif

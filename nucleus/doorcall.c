@@ -53,9 +53,9 @@ static void pool_push(struct door_pool *pool, struct thread *s)
 }
 
 /* Parks the current server thread in its pool. */
-static void pool_park_current(struct door_pool *pool, int sysenter)
+static void pool_park_current(struct door_pool *pool, int mode)
 {
-	current->dt.sysenter_frame = sysenter;
+	current->dt.mode = mode;
 	current->state = THREAD_BLOCKED;
 	pool_push(pool, current);
 }
@@ -86,7 +86,7 @@ static void entry_frame(struct trapframe *tf, uint32_t entry, uint32_t datum, ui
 
 static struct sysregs *parked_regs(struct thread *t)
 {
-	if (t->dt.sysenter_frame)
+	if (t->dt.mode != DOOR_MODE_TRAP)
 		return (struct sysregs *)thread_sysframe(t);
 	return (struct sysregs *)thread_trapframe(t);
 }
@@ -141,7 +141,7 @@ static int deliver_call(struct thread *c, struct thread *s, struct door *d, stru
 {
 	const struct door_request *rq = &c->dt.req;
 	uint32_t w[4] = {0, 0, 0, 0}, ecx, edx = 0;
-	if (rq->fast) {
+	if (c->dt.mode == DOOR_MODE_FAST) {
 		memcpy(w, rq->words, sizeof w);
 		ecx = rq->size | DOOR_ENTRY_REGS;
 	} else {
@@ -181,7 +181,7 @@ static int deliver_call(struct thread *c, struct thread *s, struct door *d, stru
 static int deliver_results(struct thread *s, struct thread *c, const struct payload *p)
 {
 	struct door_request *rq = &c->dt.req;
-	if (rq->fast) {
+	if (c->dt.mode == DOOR_MODE_FAST) {
 		uint32_t w[4] = {0, 0, 0, 0};
 		if (p->ndesc || p->size > DOOR_FAST_MAX)
 			return -ERANGE;
@@ -224,7 +224,6 @@ static void link_call(struct thread *c, struct thread *s)
 	s->dt.caller = c;
 	s->dt.shuttle = c->dt.shuttle;
 	s->dt.depth = c->dt.depth + 1;
-	s->prio = c->dt.shuttle->prio;
 }
 
 /* Ends c's call with result (its eax); c stays parked. */
@@ -236,7 +235,6 @@ static void finish_call(struct thread *c, int result)
 		s->dt.caller = NULL;
 		s->dt.shuttle = &s->dt.own;
 		s->dt.depth = 0;
-		s->prio = s->dt.own.prio;
 	}
 	c->dt.callee = NULL;
 	c->dt.wait = DW_NONE;
@@ -283,7 +281,7 @@ static void pool_dispatch(struct door_pool *pool)
 			pool_push(pool, s);
 			break;
 		}
-		s->dt.sysenter_frame = 0;
+		s->dt.mode = DOOR_MODE_TRAP;
 		thread_resume_parked(s);
 	}
 }
@@ -291,7 +289,7 @@ static void pool_dispatch(struct door_pool *pool)
 /* Current thread c calls d with c->dt.req filled in. Returns only on an
  * error, with nothing changed; otherwise c parks and the CPU goes to a
  * server thread (or, with none idle, c waits in the pool's FIFO). */
-static int call_door(struct thread *c, struct door *d, int sysenter)
+static int call_door(struct thread *c, struct door *d, int mode)
 {
 	struct domain *sd = d->server;
 	if (!sd || (d->flags & DOOR_REVOKED) || sd->dying)
@@ -302,7 +300,7 @@ static int call_door(struct thread *c, struct door *d, int sysenter)
 		return -EAGAIN;
 	if (c->killed)
 		return -EINTR;
-	c->dt.sysenter_frame = sysenter;
+	c->dt.mode = mode;
 	c->dt.calling = d;
 	door_get(d);
 	if (list_empty(&sd->pool.idle)) {
@@ -320,7 +318,7 @@ static int call_door(struct thread *c, struct door *d, int sysenter)
 		return err;
 	}
 	link_call(c, s);
-	s->dt.sysenter_frame = 0;
+	s->dt.mode = DOOR_MODE_TRAP;
 	c->state = THREAD_BLOCKED;
 	sched_run_direct(s);
 }
@@ -328,7 +326,7 @@ static int call_door(struct thread *c, struct door *d, int sysenter)
 /* The server thread s (current) is done with its call: results p go to its
  * caller, if it still has one, and s takes the next queued work or parks.
  * Returns only when s itself made a mistake (then it keeps the call). */
-static int serve_return(struct thread *s, const struct payload *p, uint32_t esp, int sysenter)
+static int serve_return(struct thread *s, const struct payload *p, uint32_t esp, int mode)
 {
 	struct thread *c = s->dt.caller;
 	if (!uaccess_range_ok(esp, 0))
@@ -342,7 +340,7 @@ static int serve_return(struct thread *s, const struct payload *p, uint32_t esp,
 			thread_resume_parked(c);
 		exit_via_trapframe(&tf);
 	}
-	pool_park_current(&s->dom->pool, sysenter);
+	pool_park_current(&s->dom->pool, mode);
 	if (c)
 		sched_run_direct(c);
 	sched_leave_parked();
@@ -364,20 +362,43 @@ static void door_fast_return(struct sysframe *f, uint32_t size)
 	}
 	if (unlikely(s->killed))
 		thread_exit();
-	if (likely(c && c->dt.req.fast && list_empty(&pool->callers) &&
-	           list_empty(&pool->unrefs))) {
+	if (likely(c && c->dt.mode == DOOR_MODE_FAST && list_empty(&pool->callers) && list_empty(&pool->unrefs))) {
 		/* POINT OF NO RETURN: nothing below can fail. */
 		struct sysframe *cf = thread_sysframe(c);
 		cf->eax = size;
 		cf->ebx = f->ebx, cf->esi = f->esi, cf->edi = f->edi, cf->ebp = f->ebp;
 		s->dt.srv_esp = f->esp;
-		finish_call(c, (int)size);
+		s->dt.caller = NULL;
+		s->dt.shuttle = &s->dt.own;
+		s->dt.depth = 0;
+		c->dt.callee = NULL;
+		c->dt.wait = DW_NONE;
+		door_put(c->dt.calling);
 		pool_park_current(pool, 1);
-		sched_run_direct(c);
+		sched_become(c);
+		exit_via_sysframe(cf);
 	}
 	struct payload p;
 	payload_from_regs(&p, f, size);
 	f->eax = (uint32_t)serve_return(s, &p, f->esp, 1);
+}
+
+/* A fast call that one of the checks turned away: the general path, with
+ * the request as it came (it reports bad ids and sizes the same way). */
+static void door_fast_general(struct sysframe *f, uint32_t size)
+{
+	struct thread *c = current;
+	struct door *d = dtable_lookup(c->dom, (int)(f->eax & DOOR_FAST_ID_MASK));
+	if (!d) {
+		f->eax = (uint32_t)-EBADF;
+		return;
+	}
+	if (size > DOOR_FAST_MAX) {
+		f->eax = (uint32_t)-E2BIG;
+		return;
+	}
+	c->dt.req = (struct door_request){.size = size, .words = {f->ebx, f->esi, f->edi, f->ebp}};
+	f->eax = (uint32_t)call_door(c, d, DOOR_MODE_FAST);
 }
 
 /*
@@ -389,49 +410,39 @@ void door_fast(struct sysframe *f)
 {
 	struct thread *c = current;
 	uint32_t op = f->eax, size = (op >> DOOR_FAST_SIZE_SHIFT) & 0x1f;
-	if (unlikely((op & DOOR_FAST_RESERVED) ||
-	             ((op & DOOR_FAST_RETURN) && (op & DOOR_FAST_ID_MASK)))) {
-		f->eax = (uint32_t)-ENOSYS; /* not an operation: a bad system-call number */
+	if (unlikely(op & (DOOR_FAST_RETURN | DOOR_FAST_RESERVED))) {
+		if ((op & DOOR_FAST_RESERVED) || (op & DOOR_FAST_ID_MASK))
+			f->eax = (uint32_t)-ENOSYS; /* not an operation */
+		else if (size > DOOR_FAST_MAX)
+			f->eax = (uint32_t)-E2BIG;
+		else
+			door_fast_return(f, size);
 		return;
 	}
-	if (unlikely(size > DOOR_FAST_MAX)) {
-		f->eax = (uint32_t)-E2BIG;
+	struct door *d = dtable_find(&c->dom->dtable, (int)(op & DOOR_FAST_ID_MASK));
+	struct domain *sd = d ? d->server : NULL;
+	if (unlikely(!sd || size > DOOR_FAST_MAX || (d->flags & DOOR_REVOKED) ||
+		     list_empty(&sd->pool.idle) || c->dt.depth >= DOOR_DEPTH_MAX || c->killed)) {
+		door_fast_general(f, size);
 		return;
 	}
-	if (op & DOOR_FAST_RETURN) {
-		door_fast_return(f, size);
-		return;
-	}
-	struct door *d = dtable_lookup(c->dom, (int)(op & DOOR_FAST_ID_MASK));
-	if (unlikely(!d)) {
-		f->eax = (uint32_t)-EBADF;
-		return;
-	}
-	struct domain *sd = d->server;
-	if (likely(sd && !(d->flags & DOOR_REVOKED) && !list_empty(&sd->pool.idle) &&
-	           c->dt.depth < DOOR_DEPTH_MAX && !sd->dying && !c->killed)) {
-		/* POINT OF NO RETURN: nothing below can fail. */
-		struct thread *s = pool_pop(&sd->pool);
-		uint32_t flags = size | DOOR_ENTRY_REGS |
-		                 (list_empty(&sd->pool.idle) ? DOOR_ENTRY_DEPLETED : 0);
-		const uint32_t w[4] = {f->ebx, f->esi, f->edi, f->ebp};
-		entry_frame(thread_trapframe(s), d->entry, d->datum, s->dt.srv_esp, flags, 0, w);
-		c->dt.req.fast = 1;
-		c->dt.sysenter_frame = 1;
-		c->dt.calling = d;
-		door_get(d);
-		link_call(c, s);
-		s->dt.sysenter_frame = 0;
-		c->state = THREAD_BLOCKED;
-		sched_run_direct(s);
-	}
-	c->dt.req = (struct door_request){
-	        .fast = 1, .size = size, .words = {f->ebx, f->esi, f->edi, f->ebp}};
-	f->eax = (uint32_t)call_door(c, d, 1);
+	/* POINT OF NO RETURN: nothing below can fail. */
+	struct list_node *n = sd->pool.idle.next;
+	list_remove(n);
+	struct thread *s = list_entry(n, struct thread, dt.link);
+	uint32_t flags = size | DOOR_ENTRY_REGS | (list_empty(&sd->pool.idle) ? DOOR_ENTRY_DEPLETED : 0);
+	c->dt.mode = DOOR_MODE_FAST;
+	c->dt.calling = d;
+	door_get(d);
+	s->dt.wait = DW_NONE;
+	link_call(c, s);
+	c->state = THREAD_BLOCKED;
+	sched_become(s);
+	exit_to_door_entry(d->datum, flags, f, d->entry, s->dt.srv_esp);
 }
 
 /* SYS_DOOR_CALL (id, door_arg_t *): the general entry. */
-int door_sys_call(int id, uint32_t argp, int sysenter)
+int door_sys_call(int id, uint32_t argp, int mode)
 {
 	struct thread *c = current;
 	struct door *d = dtable_lookup(c->dom, id);
@@ -444,13 +455,12 @@ int door_sys_call(int id, uint32_t argp, int sysenter)
 		return -E2BIG;
 	if (rq->arg.rdesc_num > DOOR_DESC_MAX)
 		rq->arg.rdesc_num = DOOR_DESC_MAX;
-	rq->fast = 0;
 	rq->argp = argp;
-	return call_door(c, d, sysenter);
+	return call_door(c, d, mode);
 }
 
 /* SYS_DOOR_RETURN (door_result_t * or NULL, esp for the next call). */
-int door_sys_return(uint32_t resultp, uint32_t esp, int sysenter)
+int door_sys_return(uint32_t resultp, uint32_t esp, int mode)
 {
 	struct thread *s = current;
 	struct payload p = {0, {0, 0, 0, 0}, 0, 0, 0, 0};
@@ -471,7 +481,7 @@ int door_sys_return(uint32_t resultp, uint32_t esp, int sysenter)
 		                     (uint32_t)r.desc_ptr,
 		                     r.desc_num};
 	}
-	return serve_return(s, &p, esp, sysenter);
+	return serve_return(s, &p, esp, mode);
 }
 
 /* SYS_DOOR_BIND (door_server_t *): makes the current thread a server

@@ -34,11 +34,7 @@ int dtable_insert(struct domain *dom, struct door *d)
 /* The door named by id in dom, or NULL. */
 struct door *dtable_lookup(struct domain *dom, int id)
 {
-	if (id < 0 || (uint32_t)id > DOOR_FAST_ID_MASK)
-		return NULL;
-	struct dtable *t = &dom->dtable;
-	struct door *d = t->door[SLOT(id)];
-	return d && t->gen[SLOT(id)] == GEN(id) ? d : NULL;
+	return dtable_find(&dom->dtable, id);
 }
 
 /* Closes id in dom: 0, or -EBADF if it names nothing. */

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "nucleus/door.h"
+#include "nucleus/x86.h"
 #include "nucleus/list.h"
 #include "nucleus/panic.h"
 #include "vmm/vmm.h"
@@ -46,7 +47,13 @@ const char *ksym_lookup(uint32_t addr, uint32_t *offset);
 #define SEG_TSS     0x28
 #define EFLAGS_USER 0x202 /* IF, and the reserved bit 1 */
 void cpu_init(void);
-void cpu_set_kstack(uint32_t top);
+extern uint32_t *cpu_esp0; /* tss.esp0: the stack entered from user mode */
+
+/* Sets the stack the CPU switches to on entry from user mode. */
+static inline void cpu_set_kstack(uint32_t top)
+{
+	*cpu_esp0 = top;
+}
 int cpu_has_sysenter(void);
 
 /* trap.c. The frame pushed by the trap stubs (trapasm.S), lowest address
@@ -75,6 +82,9 @@ void sysexit_ret(void);
 void sysenter_entry(void);
 __attribute__((noreturn)) void exit_via_trapframe(struct trapframe *tf);
 __attribute__((noreturn)) void exit_via_sysframe(struct sysframe *f);
+__attribute__((noreturn)) void exit_to_door_entry(uint32_t datum, uint32_t flags,
+						  const struct sysframe *words, uint32_t eip,
+						  uint32_t esp);
 typedef void (*irq_handler)(void);
 void irq_register(int irq, irq_handler fn);
 
@@ -108,7 +118,6 @@ struct thread {
 	struct context *ctx; /* saved stack pointer while switched out */
 	enum thread_state state;
 	int id;
-	int prio;                 /* 0 (idle) .. NPRIO-1 */
 	int quantum;              /* ticks left in this time slice */
 	int killed;               /* exit at the next return to user mode */
 	int wake_result;          /* what the blocking call returns */
@@ -126,14 +135,30 @@ struct thread {
 extern struct thread *current;
 extern int need_resched;
 
+/* A thread runs at its shuttle's priority: its own, or while it serves a
+ * call, that of the chain it serves. */
+static inline int thread_prio(const struct thread *t)
+{
+	return t->dt.shuttle->prio;
+}
+
+/* The entry frames at the top of t's stack: one or the other is there. */
+static inline struct sysframe *thread_sysframe(struct thread *t)
+{
+	return (struct sysframe *)(t->kstack_top - sizeof(struct sysframe));
+}
+
+static inline struct trapframe *thread_trapframe(struct thread *t)
+{
+	return (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
+}
+
 void thread_init(void);
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg, int prio);
 struct thread *thread_create_user(struct domain *d, uint32_t eip, uint32_t esp, uint32_t eax);
 __attribute__((noreturn)) void thread_exit(void);
 void thread_kill(struct thread *t);
 void thread_return_to_user(void);
-struct sysframe *thread_sysframe(struct thread *t);
-struct trapframe *thread_trapframe(struct thread *t);
 void thread_resume_parked(struct thread *t);
 
 void sched_init(void);
@@ -150,6 +175,7 @@ int sched_sleep_until(uint64_t tick);
 void sched_wake(struct thread *t, int result);
 __attribute__((noreturn)) void sched_leave_parked(void);
 __attribute__((noreturn)) void sched_run_direct(struct thread *next);
+
 
 /* domain.c */
 #define MAX_DOMAINS 64
@@ -174,6 +200,17 @@ void domain_kill(struct domain *d, const char *fmt, ...)
 void domain_exit(struct domain *d, int status);
 void domain_thread_gone(struct domain *d);
 int domain_count(void);
+
+/* Makes next the running thread: its nucleus stack and address space (a
+ * nucleus thread keeps whichever space is loaded). No context switch. */
+static inline void sched_become(struct thread *next)
+{
+	current = next;
+	next->state = THREAD_RUNNING;
+	cpu_set_kstack(next->kstack_top);
+	if (next->dom && read_cr3() != next->dom->as.cr3)
+		write_cr3(next->dom->as.cr3);
+}
 
 /* elf.c: validates an ELF32 executable image; on success fills info. */
 #define ELF_MAX_SEGMENTS 8

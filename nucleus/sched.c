@@ -30,9 +30,10 @@ static struct {
 void sched_make_runnable(struct thread *t)
 {
 	t->state = THREAD_RUNNABLE;
-	list_push_back(&sched.runq[t->prio], &t->link);
-	sched.ready |= 1u << t->prio;
-	if (current && t->prio > current->prio)
+	int prio = thread_prio(t);
+	list_push_back(&sched.runq[prio], &t->link);
+	sched.ready |= 1u << prio;
+	if (current && prio > thread_prio(current))
 		need_resched = 1;
 }
 
@@ -59,15 +60,6 @@ void sched_switch_from(struct thread *prev)
 	}
 }
 
-/* Makes next the running thread: its stack, its address space. */
-static void become(struct thread *next)
-{
-	current = next;
-	next->state = THREAD_RUNNING;
-	cpu_set_kstack(next->kstack_top);
-	if (next->dom)
-		aspace_activate(&next->dom->as);
-}
 
 /* Switches to next, saving the current context in *save (or discarding it
  * when save is NULL: the current thread is parked and will be resumed from
@@ -84,7 +76,7 @@ static void switch_to(struct thread *next, struct context **save)
 	}
 	if (prev->state == THREAD_DEAD)
 		sched.dead = prev;
-	become(next);
+	sched_become(next);
 	swtch(save ? save : &discard, next->ctx);
 	sched_switch_from(prev);
 }
@@ -113,8 +105,8 @@ void sched_run_direct(struct thread *next)
 {
 	assert(current->state == THREAD_BLOCKED && next->state == THREAD_BLOCKED);
 	next->quantum = current->quantum;
-	become(next);
-	if (next->dt.sysenter_frame)
+	sched_become(next);
+	if (next->dt.mode != DOOR_MODE_TRAP)
 		exit_via_sysframe(thread_sysframe(next));
 	exit_via_trapframe(thread_trapframe(next));
 }

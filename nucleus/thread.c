@@ -43,7 +43,6 @@ static struct thread *thread_alloc(const char *name, int prio)
 		memset(t, 0, sizeof *t);
 		t->state = THREAD_BLOCKED; /* not runnable until made so */
 		t->id = threads.next_id++;
-		t->prio = prio;
 		t->kstack_top = (uint32_t)&kstacks[i][KSTACK_SIZE];
 		list_init(&t->link);
 		list_init(&t->sleep_link);
@@ -130,23 +129,12 @@ void thread_kill(struct thread *t)
 		sched_wake(t, -EINTR);
 }
 
-/* The entry frames at the top of t's stack: one or the other is there. */
-struct sysframe *thread_sysframe(struct thread *t)
-{
-	return (struct sysframe *)(t->kstack_top - sizeof(struct sysframe));
-}
-
-struct trapframe *thread_trapframe(struct thread *t)
-{
-	return (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
-}
-
 /* Makes runnable a parked thread: one whose stack holds nothing but its
- * entry frame (t->dt.sysenter_frame says which kind). It leaves for user
+ * entry frame (t->dt.mode says which kind). It leaves for user
  * mode through that frame, or exits if it has been killed. */
 void thread_resume_parked(struct thread *t)
 {
-	int sys = t->dt.sysenter_frame;
+	int sys = t->dt.mode != DOOR_MODE_TRAP;
 	uint32_t *ret =
 	        sys ? (uint32_t *)thread_sysframe(t) - 1 : (uint32_t *)thread_trapframe(t) - 1;
 	*ret = sys ? (uint32_t)sysexit_ret : (uint32_t)trapret;

@@ -12,8 +12,9 @@
  * tss.esp0 (which holds the current thread's stack top), interrupts off, the
  * user's return address in edx and stack pointer in ecx. It pushes a struct
  * sysframe, calls syscall_sysenter(f) -- or door_fast(f) when eax has its
- * top bit set (DOOR_FAST) -- and leaves by sysexit at sysexit_ret. DS and ES stay
- * the user's flat segments: the nucleus may use them (DPL 3, base 0).
+ * top bit set (DOOR_FAST) -- and leaves by sysexit at sysexit_ret. DS and ES
+ * are set to the flat user data segment (DPL 3, base 0): the nucleus may use
+ * it, and a user cannot make it fault by leaving a null selector there.
  */
 #include "boot/layout.h"
 
@@ -111,6 +112,9 @@ sysenter_entry:
 	movl (%esp), %esp              /* tss.esp0: this thread's stack top */
 	pushl %ecx                     /* struct sysframe, highest field first */
 	pushl %edx
+	movl $0x23, %edx               /* DS and ES: the flat user data segment, */
+	movl %edx, %ds                 /* whatever the user left in them */
+	movl %edx, %es
 	pushl %ebp
 	pushl %edi
 	pushl %esi
@@ -147,3 +151,25 @@ exit_via_trapframe:
 exit_via_sysframe:
 	movl 4(%esp), %esp
 	jmp sysexit_ret
+
+/* exit_to_door_entry(datum, flags, words, eip, esp): the fast path's way
+ * into a server thread: iret to eip/esp with eax = datum, ecx = flags,
+ * edx = 0 and ebx esi edi ebp taken from the caller's sysframe `words`. */
+	.globl exit_to_door_entry
+exit_to_door_entry:
+	movl 12(%esp), %edx            /* words */
+	movl 16(%esp), %ebx            /* eip */
+	movl 20(%esp), %esi            /* esp */
+	movl 4(%esp), %eax             /* datum */
+	movl 8(%esp), %ecx             /* flags */
+	pushl $0x23                    /* the iret frame: ss esp eflags cs eip */
+	pushl %esi
+	pushl $0x202
+	pushl $0x1b
+	pushl %ebx
+	movl 4(%edx), %ebx
+	movl 8(%edx), %esi
+	movl 12(%edx), %edi
+	movl 16(%edx), %ebp
+	xorl %edx, %edx
+	iret
