@@ -25,8 +25,8 @@ int door_call(int id, door_arg_t *arg)
 	if (!arg || arg->data_size > DOOR_FAST_MAX || arg->desc_num || arg->rdesc_num ||
 	    arg->rsize > DOOR_FAST_MAX || id < 0 || (uint32_t)id > DOOR_FAST_ID_MASK)
 		return door_call_general(id, arg);
-	uint32_t w[4] = {0, 0, 0, 0};
-	memcpy(w, arg->data_ptr, arg->data_size);
+	uint32_t w[4];
+	door_copy_small(w, arg->data_ptr, arg->data_size);
 	int n = door_fast_call(DOOR_FAST | arg->data_size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id,
 	                       w);
 	if (n < 0)
@@ -35,7 +35,7 @@ int door_call(int id, door_arg_t *arg)
 	if ((uint32_t)n > arg->rsize)
 		return -ERANGE; /* data_size says how much was needed */
 	arg->data_ptr = arg->rbuf;
-	memcpy(arg->rbuf, w, (uint32_t)n);
+	door_copy_small(arg->rbuf, w, (uint32_t)n);
 	return 0;
 }
 

@@ -59,11 +59,9 @@ static struct door_out *prepare_return(struct door_self *self, const struct door
 {
 	struct door_out *o = &self->out;
 	if (rep->ndesc == 0 && rep->size <= DOOR_FAST_MAX) {
-		uint32_t w[4] = {0, 0, 0, 0};
-		memcpy(w, rep->data, rep->size);
-		*o = (struct door_out){DOOR_FAST | DOOR_FAST_RETURN |
-		                               rep->size << DOOR_FAST_SIZE_SHIFT,
-		                       w[0], w[1], w[2], w[3]};
+		o->eax = DOOR_FAST | DOOR_FAST_RETURN | rep->size << DOOR_FAST_SIZE_SHIFT;
+		o->ebx = o->esi = o->edi = o->ebp = 0; /* no stale bytes from an earlier reply */
+		door_copy_small(&o->ebx, rep->data, rep->size); /* ebx esi edi ebp, in order */
 		return o;
 	}
 	self->result = (door_result_t){rep->data, rep->size, rep->desc, rep->ndesc};
@@ -75,7 +73,7 @@ static struct door_out *prepare_return(struct door_self *self, const struct door
 static void pool_grow(void);
 
 /* One call: called by door_server_entry with the nucleus's registers. */
-struct door_out *door_dispatch(uint32_t datum, uint32_t size_flags, uint32_t ndesc, uint32_t *words)
+__attribute__((used)) struct door_out *door_dispatch(uint32_t datum, uint32_t size_flags, uint32_t ndesc, uint32_t *words)
 {
 	struct door_self *self = (struct door_self *)(words + 4);
 	const struct door_obj *obj = (const struct door_obj *)(uintptr_t)datum;
