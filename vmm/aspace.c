@@ -84,11 +84,22 @@ void vmm_flush_page(const struct aspace *as, uint32_t va)
 	if (read_cr3() == as->cr3)
 		invlpg(va);
 }
+/* Drops every non-global TLB entry if as is the current space. */
+void vmm_flush_all(const struct aspace *as)
+{
+	if (read_cr3() == as->cr3)
+		write_cr3(as->cr3);
+}
 #else
 void vmm_flush_page(const struct aspace *as, uint32_t va)
 {
 	(void)as;
 	(void)va;
+}
+
+void vmm_flush_all(const struct aspace *as)
+{
+	(void)as;
 }
 #endif
 

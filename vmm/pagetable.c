@@ -4,21 +4,11 @@
  * map, and free everything. The nucleus half (PDEs 768..1023) is 4 MiB
  * global pages shared by every directory and is never touched here.
  *
- * Entry points: pt_lookup, pt_ensure, pt_map, pt_free_user.
+ * Entry points: pt_ensure, pt_map, pt_free_user (pt_lookup is inline in vmm.h).
  */
 #include "vmm/vmm.h"
 #include "nucleus/panic.h"
 #include <sprig/errno.h>
-
-/* Returns the PTE for va, or NULL when va has no page table. */
-pte_t *pt_lookup(pde_t *pd, uint32_t va)
-{
-	pde_t pde = pd[PDX(va)];
-	if (!(pde & PTE_P) || (pde & PTE_PS))
-		return NULL;
-	pte_t *pt = PHYS_TO_VIRT(PTE_ADDR(pde));
-	return &pt[PTX(va)];
-}
 
 /* Returns the PTE for a user va, allocating its page table if needed;
  * NULL when memory is out. */

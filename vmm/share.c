@@ -9,42 +9,71 @@
 #include "vmm/vmm.h"
 #include <sprig/errno.h>
 
-/* Makes the page at va in src present and read-only (copy-on-write if its
- * region is writable); returns its PTE, or NULL if src cannot read it. */
+/* The PTE of the page at va in src, made present and read-only
+ * (copy-on-write if it was writable); NULL if src cannot read it. The TLB
+ * is the caller's to flush. */
 static pte_t *share_source(struct aspace *src, uint32_t va)
 {
-	if (vmm_fault(src, va, 0) < 0)
-		return NULL;
 	pte_t *pte = pt_lookup(src->pd, va);
-	if (*pte & PTE_W) {
-		*pte = (*pte & ~PTE_W) | PTE_COW;
-		vmm_flush_page(src, va);
+	if (!pte || !(*pte & PTE_P)) {
+		if (vmm_fault(src, va, 0) < 0)
+			return NULL;
+		pte = pt_lookup(src->pd, va);
 	}
+	if (!(*pte & PTE_U))
+		return NULL;
+	if (*pte & PTE_W)
+		*pte = (*pte & ~PTE_W) | PTE_COW;
 	return pte;
 }
 
 /* Maps npages pages of src at src_va into dst at dst_va, copy-on-write on
- * both sides, replacing what dst had there. dst_va must lie in a writable
- * region of dst. Returns 0, or -EFAULT (having mapped a prefix). */
+ * both sides, replacing what dst had there. Both ranges must lie in one
+ * region each, the destination's writable. Returns 0, -EFAULT or -ENOMEM
+ * (having mapped a prefix). One TLB flush at the end, not one per page. */
 int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
-              uint32_t npages)
+	      uint32_t npages)
 {
-	for (uint32_t i = 0; i < npages; i++, src_va += PAGE_SIZE, dst_va += PAGE_SIZE) {
-		const struct region *r = aspace_find_region(dst, dst_va);
-		if (!r || !(r->prot & VM_WRITE))
-			return -EFAULT;
+	const struct region *dr = aspace_find_region(dst, dst_va);
+	const struct region *sr = aspace_find_region(src, src_va);
+	uint32_t len = npages << PAGE_SHIFT;
+	int err = 0;
+	if (!dr || !(dr->prot & VM_WRITE) || len > dr->end - dst_va || !sr ||
+	    len > sr->end - src_va)
+		return -EFAULT;
+	while (npages && !err) {
+		/* Within one page table on each side, walk the entries directly. */
 		pte_t *spte = share_source(src, src_va);
-		pte_t *dpte = pt_ensure(dst->pd, dst_va);
-		if (!spte || !dpte)
-			return spte ? -ENOMEM : -EFAULT;
-		paddr_t pa = PTE_ADDR(*spte);
-		frame_ref(pa);
-		if (*dpte & PTE_P)
-			frame_free(PTE_ADDR(*dpte));
-		*dpte = pa | PTE_P | PTE_U | PTE_COW;
-		vmm_flush_page(dst, dst_va);
+		pte_t *dpte = spte ? pt_ensure(dst->pd, dst_va) : NULL;
+		uint32_t run = PT_ENTRIES - (PTX(src_va) > PTX(dst_va) ? PTX(src_va) : PTX(dst_va));
+		if (!dpte) {
+			err = spte ? -ENOMEM : -EFAULT;
+			break;
+		}
+		if (run > npages)
+			run = npages;
+		for (uint32_t k = 0; k < run; k++, spte++, dpte++) {
+			if (k && (*spte & (PTE_P | PTE_U)) != (PTE_P | PTE_U) &&
+			    !(spte = share_source(src, src_va + k * PAGE_SIZE))) {
+				err = -EFAULT;
+				run = k;
+				break;
+			}
+			if (*spte & PTE_W)
+				*spte = (*spte & ~PTE_W) | PTE_COW;
+			paddr_t pa = PTE_ADDR(*spte);
+			frame_ref(pa);
+			if (*dpte & PTE_P)
+				frame_free(PTE_ADDR(*dpte));
+			*dpte = pa | PTE_P | PTE_U | PTE_COW;
+		}
+		npages -= run;
+		src_va += run * PAGE_SIZE;
+		dst_va += run * PAGE_SIZE;
 	}
-	return 0;
+	vmm_flush_all(src);
+	vmm_flush_all(dst);
+	return err;
 }
 
 /* Unmaps every present page in [va, va + len), dropping its frame. */

@@ -104,21 +104,27 @@ int vmm_load(struct aspace *as, uint32_t udst, const void *src, size_t len)
  * through the direct map: the door calls' vanilla path. 0 or -EFAULT. */
 int vmm_copy(struct aspace *dst_as, uint32_t dst, struct aspace *src_as, uint32_t src, size_t len)
 {
+	char *s = NULL, *d = NULL;
+	size_t s_left = 0, d_left = 0; /* bytes left in the current page of each */
 	if (!uaccess_range_ok(dst, len) || !uaccess_range_ok(src, len))
 		return -EFAULT;
 	while (len) {
-		size_t n = PAGE_SIZE - (src & PAGE_MASK);
-		if (PAGE_SIZE - (dst & PAGE_MASK) < n)
-			n = PAGE_SIZE - (dst & PAGE_MASK);
+		if (!s_left) {
+			if (!(s = user_byte(src_as, src, 0)))
+				return -EFAULT;
+			s_left = PAGE_SIZE - (src & PAGE_MASK);
+		}
+		if (!d_left) {
+			if (!(d = user_byte(dst_as, dst, 1)))
+				return -EFAULT;
+			d_left = PAGE_SIZE - (dst & PAGE_MASK);
+		}
+		size_t n = s_left < d_left ? s_left : d_left;
 		if (n > len)
 			n = len;
-		void *s = user_byte(src_as, src, 0), *d = user_byte(dst_as, dst, 1);
-		if (!s || !d)
-			return -EFAULT;
 		memcpy(d, s, n);
-		src += n;
-		dst += n;
-		len -= n;
+		s += n, d += n, src += n, dst += n;
+		s_left -= n, d_left -= n, len -= n;
 	}
 	return 0;
 }

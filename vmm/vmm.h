@@ -57,10 +57,19 @@ uint32_t frame_refcount(paddr_t pa);
 uint32_t frame_total_count(void);
 
 /* pagetable.c: two-level i386 tables, 4 KiB pages below KERNBASE. */
-pte_t *pt_lookup(pde_t *pd, uint32_t va);
 pte_t *pt_ensure(pde_t *pd, uint32_t va); /* NULL when out of memory */
 int pt_map(pde_t *pd, uint32_t va, paddr_t pa, uint32_t flags);
 void pt_free_user(pde_t *pd); /* every user frame and page table */
+
+/* Returns the PTE for va, or NULL when va has no page table. */
+static inline pte_t *pt_lookup(pde_t *pd, uint32_t va)
+{
+	pde_t pde = pd[PDX(va)];
+	if (!(pde & PTE_P) || (pde & PTE_PS))
+		return NULL;
+	pte_t *pt = PHYS_TO_VIRT(PTE_ADDR(pde));
+	return &pt[PTX(va)];
+}
 
 /* aspace.c */
 #define VM_READ            1u
@@ -94,6 +103,7 @@ int aspace_remove_region(struct aspace *as, uint32_t start);
 int vmm_fault(struct aspace *as, uint32_t va, int write);
 int vmm_populate(struct aspace *as, uint32_t start, uint32_t end);
 void vmm_flush_page(const struct aspace *as, uint32_t va);
+void vmm_flush_all(const struct aspace *as);
 
 /* share.c: page sharing for bulk transfer. */
 int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
