@@ -73,9 +73,9 @@ enum door_wait {
 /* How a thread entered the nucleus, so how a parked one is resumed: a
  * trapframe (int $0x80) or a sysframe (sysenter); a fast caller has its
  * request and will get its results in registers. */
-#define DOOR_MODE_TRAP 0
+#define DOOR_MODE_TRAP     0
 #define DOOR_MODE_SYSENTER 1
-#define DOOR_MODE_FAST 2
+#define DOOR_MODE_FAST     2
 
 /* What a caller asks: four words in registers (fast) or the caller's
  * door_arg_t, read once at the call. */

@@ -362,7 +362,8 @@ static void door_fast_return(struct sysframe *f, uint32_t size)
 	}
 	if (unlikely(s->killed))
 		thread_exit();
-	if (likely(c && c->dt.mode == DOOR_MODE_FAST && list_empty(&pool->callers) && list_empty(&pool->unrefs))) {
+	if (likely(c && c->dt.mode == DOOR_MODE_FAST && list_empty(&pool->callers) &&
+	           list_empty(&pool->unrefs))) {
 		/* POINT OF NO RETURN: nothing below can fail. */
 		struct sysframe *cf = thread_sysframe(c);
 		cf->eax = size;
@@ -422,7 +423,7 @@ void door_fast(struct sysframe *f)
 	struct door *d = dtable_find(&c->dom->dtable, (int)(op & DOOR_FAST_ID_MASK));
 	struct domain *sd = d ? d->server : NULL;
 	if (unlikely(!sd || size > DOOR_FAST_MAX || (d->flags & DOOR_REVOKED) ||
-		     list_empty(&sd->pool.idle) || c->dt.depth >= DOOR_DEPTH_MAX || c->killed)) {
+	             list_empty(&sd->pool.idle) || c->dt.depth >= DOOR_DEPTH_MAX || c->killed)) {
 		door_fast_general(f, size);
 		return;
 	}
@@ -430,7 +431,8 @@ void door_fast(struct sysframe *f)
 	struct list_node *n = sd->pool.idle.next;
 	list_remove(n);
 	struct thread *s = list_entry(n, struct thread, dt.link);
-	uint32_t flags = size | DOOR_ENTRY_REGS | (list_empty(&sd->pool.idle) ? DOOR_ENTRY_DEPLETED : 0);
+	uint32_t flags =
+	        size | DOOR_ENTRY_REGS | (list_empty(&sd->pool.idle) ? DOOR_ENTRY_DEPLETED : 0);
 	c->dt.mode = DOOR_MODE_FAST;
 	c->dt.calling = d;
 	door_get(d);

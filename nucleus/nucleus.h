@@ -83,8 +83,8 @@ void sysenter_entry(void);
 __attribute__((noreturn)) void exit_via_trapframe(struct trapframe *tf);
 __attribute__((noreturn)) void exit_via_sysframe(struct sysframe *f);
 __attribute__((noreturn)) void exit_to_door_entry(uint32_t datum, uint32_t flags,
-						  const struct sysframe *words, uint32_t eip,
-						  uint32_t esp);
+                                                  const struct sysframe *words, uint32_t eip,
+                                                  uint32_t esp);
 typedef void (*irq_handler)(void);
 void irq_register(int irq, irq_handler fn);
 
@@ -175,7 +175,6 @@ int sched_sleep_until(uint64_t tick);
 void sched_wake(struct thread *t, int result);
 __attribute__((noreturn)) void sched_leave_parked(void);
 __attribute__((noreturn)) void sched_run_direct(struct thread *next);
-
 
 /* domain.c */
 #define MAX_DOMAINS 64

@@ -60,7 +60,6 @@ void sched_switch_from(struct thread *prev)
 	}
 }
 
-
 /* Switches to next, saving the current context in *save (or discarding it
  * when save is NULL: the current thread is parked and will be resumed from
  * its entry frame). */

@@ -194,8 +194,9 @@ static int run_profile(const char *what, int n)
 	door_arg_t av = {buf + 4, 65536, NULL, 0, NULL, 0, NULL, 0};
 	door_arg_t ab = {buf, 1 << 20, NULL, 0, NULL, 0, NULL, 0};
 	for (int i = 0; i < n; i++)
-		door_call(!strcmp(what, "fast") ? null : sink,
-			  !strcmp(what, "fast") ? &a0 : !strcmp(what, "vanilla") ? &av : &ab);
+		door_call(!strcmp(what, "fast") ? null : sink, !strcmp(what, "fast")      ? &a0
+		                                               : !strcmp(what, "vanilla") ? &av
+		                                                                          : &ab);
 	door_call(name_lookup("db.quit", 0), &a0);
 	door_call(name_lookup("db.midquit", 0), &a0);
 	return 0;

@@ -32,7 +32,7 @@ static pte_t *share_source(struct aspace *src, uint32_t va)
  * region each, the destination's writable. Returns 0, -EFAULT or -ENOMEM
  * (having mapped a prefix). One TLB flush at the end, not one per page. */
 int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
-	      uint32_t npages)
+              uint32_t npages)
 {
 	const struct region *dr = aspace_find_region(dst, dst_va);
 	const struct region *sr = aspace_find_region(src, src_va);

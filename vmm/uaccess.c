@@ -22,19 +22,28 @@ int uaccess_range_ok(uint32_t uaddr, size_t len)
 	return len <= USER_TOP - uaddr;
 }
 
-/* Returns the nucleus address of user byte va, faulting its page in;
- * NULL when va is not accessible (for writing, if write). */
-static void *user_byte(struct aspace *as, uint32_t va, int write)
+/* The slow part of user_byte: fault the page in (or refuse). */
+static void *user_byte_fault(struct aspace *as, uint32_t va, int write)
 {
+	if (vmm_fault(as, va, write) < 0)
+		return NULL;
 	pte_t *pte = pt_lookup(as->pd, va);
-	if (!pte || !(*pte & PTE_P) || (write && !(*pte & PTE_W))) {
-		if (vmm_fault(as, va, write) < 0)
-			return NULL;
-		pte = pt_lookup(as->pd, va);
-	}
 	if (!(*pte & PTE_U))
 		return NULL;
 	return (char *)PHYS_TO_VIRT(PTE_ADDR(*pte)) + (va & PAGE_MASK);
+}
+
+/* Returns the nucleus address of user byte va, faulting its page in;
+ * NULL when va is not accessible (for writing, if write). */
+static inline void *user_byte(struct aspace *as, uint32_t va, int write)
+{
+	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
+	pte_t *pte = pt_lookup(as->pd, va);
+	if (pte && (*pte & need) == need)
+		return (char *)PHYS_TO_VIRT(PTE_ADDR(*pte)) + (va & PAGE_MASK);
+	if (pte && (*pte & PTE_P) && !(*pte & PTE_U))
+		return NULL; /* a nucleus page: no fault can make it the user's */
+	return user_byte_fault(as, va, write);
 }
 
 /* Walks [uaddr, uaddr + len) a page at a time, handing each piece to fn. */

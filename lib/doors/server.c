@@ -73,7 +73,8 @@ static struct door_out *prepare_return(struct door_self *self, const struct door
 static void pool_grow(void);
 
 /* One call: called by door_server_entry with the nucleus's registers. */
-__attribute__((used)) struct door_out *door_dispatch(uint32_t datum, uint32_t size_flags, uint32_t ndesc, uint32_t *words)
+__attribute__((used)) struct door_out *door_dispatch(uint32_t datum, uint32_t size_flags,
+                                                     uint32_t ndesc, uint32_t *words)
 {
 	struct door_self *self = (struct door_self *)(words + 4);
 	const struct door_obj *obj = (const struct door_obj *)(uintptr_t)datum;
