@@ -98,7 +98,7 @@ $(B)/user/garbage.elf:
 $(B)/user/truncated.elf: $(B)/user/hello.elf
 	$(Q)head -c 300 $< > $@
 
-ISO_MODULES := $(B)/user/hello.elf
+ISO_MODULES := $(B)/user/hello.elf $(B)/user/badptr.elf
 iso: $(B)/sprig.iso
 $(B)/sprig.iso: $(B)/kernel.elf $(ISO_MODULES) boot/grub.cfg tools/mkiso.sh
 	$(Q)tools/mkiso.sh $@ $(B)/kernel.elf $(ISO_MODULES)

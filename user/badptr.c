@@ -50,8 +50,28 @@ static void run_checks(const char *via, entry_fn sys)
 #undef CHECK
 }
 
+/* A null selector in DS and ES must not make the nucleus fault on entry:
+ * sysenter gives the nucleus the flat user segment back. */
+static void null_segments(void)
+{
+	int r;
+	__asm__ volatile("push %%ds\n\t"
+	                 "push %%es\n\t"
+	                 "xor %%eax, %%eax\n\t"
+	                 "mov %%ax, %%ds\n\t"
+	                 "mov %%ax, %%es\n\t"
+	                 "call sys_null\n\t"
+	                 "pop %%es\n\t"
+	                 "pop %%ds"
+	                 : "=a"(r)
+	                 :
+	                 : "ecx", "edx", "memory");
+	check("sysenter with null DS and ES", r, 0);
+}
+
 int main(void)
 {
+	null_segments();
 	run_checks("sysenter", sprig_syscall);
 	run_checks("int80", sprig_syscall_int80);
 	/* A good call after all that still works. */

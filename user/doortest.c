@@ -10,6 +10,7 @@
  *   middle MS         serves dt.mid, which calls dt.slow; dies after MS ms
  *   chain             calls dt.mid (A -> B -> C) and expects B's death as -EINTR
  *   fifo N            N threads call dt.slow at once; checks all are served in order
+ *   holder            takes a reference to dt.held and exits without closing it
  *   die               calls dt.die, whose server exits mid-call
  *   quit [MS]         waits MS ms, then tells the server to quit
  *
@@ -81,7 +82,7 @@ struct slow_in {
 static struct {
 	struct counter counter;
 	struct door_served counter_served;
-	int unref, unrefm;
+	int unref, unrefm, unref_held;
 	int deep_id, revokable_id;
 	int order[64];
 	int norder;
@@ -161,7 +162,7 @@ static void unref_proc(void *cookie, const struct door_request *req, struct door
 static void query_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
 {
 	(void)cookie, (void)req;
-	int32_t o[2] = {server.unref, server.unrefm};
+	int32_t o[3] = {server.unref, server.unrefm, server.unref_held};
 	reply_words(rep, o, sizeof o);
 }
 
@@ -236,6 +237,7 @@ static int run_server(int threads)
 	publish("dt.deep", deep_proc, NULL, 0, &server.deep_id);
 	publish("dt.unref", unref_proc, &server.unref, DOOR_UNREF, NULL);
 	publish("dt.unrefm", unref_proc, &server.unrefm, DOOR_UNREF_MULTI, NULL);
+	publish("dt.held", unref_proc, &server.unref_held, DOOR_UNREF, NULL);
 	publish("dt.query", query_proc, NULL, 0, NULL);
 	publish("dt.revokable", revokable_proc, NULL, 0, &server.revokable_id);
 	publish("dt.die", die_proc, NULL, 0, NULL);
@@ -441,7 +443,7 @@ static void check_errors(void)
 
 static void check_unref(void)
 {
-	int query = lookup("dt.query"), counts[2] = {0, 0};
+	int query = lookup("dt.query"), counts[3] = {0, 0, 0};
 	int u = lookup("dt.unref"), d = door_dup(u);
 	door_close(u);
 	sleep_ms(30);
@@ -461,6 +463,8 @@ static void check_unref(void)
 	}
 	call_small(query, NULL, 0, counts, sizeof counts);
 	check("DOOR_UNREF_MULTI notifies each time", counts[1] == 2, "%d", counts[1]);
+	check("a domain that ends drops its references (holder's dt.held)", counts[2] == 1, "%d",
+	      counts[2]);
 	door_close(query);
 }
 
@@ -673,6 +677,14 @@ static int run_die_client(void)
 	return finish("die");
 }
 
+/* Takes a reference to dt.held and ends without closing it. */
+static int run_holder(void)
+{
+	int id = lookup("dt.held");
+	printf("doortest holder: holding door %d, exiting\n", id);
+	return id < 0;
+}
+
 static int run_quit(uint32_t ms)
 {
 	sleep_ms(ms);
@@ -698,6 +710,8 @@ int main(int argc, char **argv)
 		return run_chain();
 	if (!strcmp(role, "fifo"))
 		return run_fifo(arg > 64 ? 64 : (int)arg);
+	if (!strcmp(role, "holder"))
+		return run_holder();
 	if (!strcmp(role, "die"))
 		return run_die_client();
 	if (!strcmp(role, "quit"))

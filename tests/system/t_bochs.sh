@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: MIT
 #
 # t_bochs.sh — the ISO boots under Bochs, a second x86 implementation: GRUB
-# loads the nucleus and hello.elf, hello runs, and the nucleus, told
-# "poweroff=idle", shuts Bochs down through port 0x8900. The ISO is the
+# loads the nucleus, hello.elf and badptr.elf, both run, and the nucleus, told
+# "poweroff=idle", shuts Bochs down through port 0x8900. Bochs checks what
+# QEMU does not: segment limits, so badptr's null-DS system call would fault
+# in the nucleus if sysenter did not reset DS and ES. The ISO is the
 # Makefile's test ISO (build/test/sprig-test.iso, made with that command line).
 
 iso=build/test/sprig-test.iso
@@ -14,5 +16,9 @@ fi
 boot_bochs bochs "$iso" --timeout 120
 expect 'sprig: ready'
 expect 'hello: hello from user space'
+expect '^badptr: sysenter with null DS and ES: ok \(0\)$'
+expect '^badptr: ([0-9]+) of \1 checks passed$'
+expect_not 'panic'
+expect_frames_balanced
 expect_status shutdown
 verdict bochs
