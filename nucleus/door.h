@@ -141,7 +141,8 @@ void shuttle_split_below(struct thread *t);
 void shuttle_fill_info(const struct thread *t, shuttle_info_t *info);
 
 /* doorcall.c */
-void door_fast(struct sysframe *f);
+void door_fast_call(struct sysframe *f);
+void door_fast_return(struct sysframe *f);
 int door_sys_call(int id, uint32_t argp, int mode);
 int door_sys_return(uint32_t resultp, uint32_t esp, int mode);
 int door_sys_bind(uint32_t serverp);

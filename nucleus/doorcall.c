@@ -351,51 +351,23 @@ static void payload_from_regs(struct payload *p, const struct sysframe *f, uint3
 	*p = (struct payload){1, {f->ebx, f->esi, f->edi, f->ebp}, size, 0, 0, 0};
 }
 
-/* The fast return: results in registers, straight back to a fast caller. */
-static void door_fast_return(struct sysframe *f, uint32_t size)
-{
-	struct thread *s = current, *c = s->dt.caller;
-	struct door_pool *pool = &s->dom->pool;
-	if (unlikely(!s->dt.bound)) {
-		f->eax = (uint32_t)-EINVAL;
-		return;
-	}
-	if (unlikely(s->killed))
-		thread_exit();
-	if (likely(c && c->dt.mode == DOOR_MODE_FAST && list_empty(&pool->callers) &&
-	           list_empty(&pool->unrefs))) {
-		/* POINT OF NO RETURN: nothing below can fail. */
-		struct sysframe *cf = thread_sysframe(c);
-		cf->eax = size;
-		cf->ebx = f->ebx, cf->esi = f->esi, cf->edi = f->edi, cf->ebp = f->ebp;
-		s->dt.srv_esp = f->esp;
-		s->dt.caller = NULL;
-		s->dt.shuttle = &s->dt.own;
-		s->dt.depth = 0;
-		c->dt.callee = NULL;
-		c->dt.wait = DW_NONE;
-		door_put(c->dt.calling);
-		pool_park_current(pool, 1);
-		sched_become(c);
-		exit_via_sysframe(cf);
-	}
-	struct payload p;
-	payload_from_regs(&p, f, size);
-	f->eax = (uint32_t)serve_return(s, &p, f->esp, 1);
-}
+/* The operation word's size and reserved bits, as one number: anything
+ * above DOOR_FAST_MAX is a size too big or a reserved bit set. */
+#define FAST_SIZE_FIELD(op) (((op) >> DOOR_FAST_SIZE_SHIFT) & 0x3f)
 
-/* A fast call that one of the checks turned away: the general path, with
- * the request as it came (it reports bad ids and sizes the same way). */
-static void door_fast_general(struct sysframe *f, uint32_t size)
+/* A fast request the checks turned away: the general path takes it as it
+ * came, and reports bad ids, sizes and encodings. */
+static void door_fast_slow_call(struct sysframe *f)
 {
 	struct thread *c = current;
-	struct door *d = dtable_lookup(c->dom, (int)(f->eax & DOOR_FAST_ID_MASK));
-	if (!d) {
-		f->eax = (uint32_t)-EBADF;
+	uint32_t op = f->eax, size = FAST_SIZE_FIELD(op);
+	struct door *d = dtable_lookup(c->dom, (int)(op & DOOR_FAST_ID_MASK));
+	if (size > DOOR_FAST_MAX) {
+		f->eax = (uint32_t)(size & 0x20 ? -ENOSYS : -E2BIG);
 		return;
 	}
-	if (size > DOOR_FAST_MAX) {
-		f->eax = (uint32_t)-E2BIG;
+	if (!d) {
+		f->eax = (uint32_t)-EBADF;
 		return;
 	}
 	c->dt.req = (struct door_request){.size = size, .words = {f->ebx, f->esi, f->edi, f->ebp}};
@@ -403,44 +375,103 @@ static void door_fast_general(struct sysframe *f, uint32_t size)
 }
 
 /*
- * The fast path, from the sysenter stub when eax has DOOR_FAST: a call or a
- * return with at most 16 bytes in ebx esi edi ebp. The checks come first;
- * any that fails takes the general path, which gives the same results.
+ * The fast call, from the sysenter stub: eax = DOOR_FAST | size << 24 | id,
+ * the data in ebx esi edi ebp. Each check sends anything unusual to the
+ * general path, which gives the same results; then nothing can fail.
  */
-void door_fast(struct sysframe *f)
+void door_fast_call(struct sysframe *f)
 {
+	uint32_t op = f->eax;
 	struct thread *c = current;
-	uint32_t op = f->eax, size = (op >> DOOR_FAST_SIZE_SHIFT) & 0x1f;
-	if (unlikely(op & (DOOR_FAST_RETURN | DOOR_FAST_RESERVED))) {
-		if ((op & DOOR_FAST_RESERVED) || (op & DOOR_FAST_ID_MASK))
-			f->eax = (uint32_t)-ENOSYS; /* not an operation */
-		else if (size > DOOR_FAST_MAX)
-			f->eax = (uint32_t)-E2BIG;
-		else
-			door_fast_return(f, size);
-		return;
-	}
 	struct door *d = dtable_find(&c->dom->dtable, (int)(op & DOOR_FAST_ID_MASK));
-	struct domain *sd = d ? d->server : NULL;
-	if (unlikely(!sd || size > DOOR_FAST_MAX || (d->flags & DOOR_REVOKED) ||
-	             list_empty(&sd->pool.idle) || c->dt.depth >= DOOR_DEPTH_MAX || c->killed)) {
-		door_fast_general(f, size);
-		return;
-	}
-	/* POINT OF NO RETURN: nothing below can fail. */
-	struct list_node *n = sd->pool.idle.next;
-	list_remove(n);
+	if (unlikely(!d || FAST_SIZE_FIELD(op) > DOOR_FAST_MAX))
+		goto slow;
+	if (unlikely(d->flags & DOOR_REVOKED)) /* also set once the server is gone */
+		goto slow;
+	struct door_pool *pool = &d->server->pool;
+	struct list_node *n = pool->idle.next;
+	if (unlikely(n == &pool->idle || c->dt.depth >= DOOR_DEPTH_MAX || c->killed))
+		goto slow;
+
+	/* POINT OF NO RETURN */
 	struct thread *s = list_entry(n, struct thread, dt.link);
-	uint32_t flags =
-	        size | DOOR_ENTRY_REGS | (list_empty(&sd->pool.idle) ? DOOR_ENTRY_DEPLETED : 0);
+	pool->idle.next = n->next;
+	n->next->prev = &pool->idle;
+	uint32_t flags = FAST_SIZE_FIELD(op) | DOOR_ENTRY_REGS |
+	                 (pool->idle.next == &pool->idle ? DOOR_ENTRY_DEPLETED : 0);
+	c->state = THREAD_BLOCKED;
 	c->dt.mode = DOOR_MODE_FAST;
+	c->dt.wait = DW_CALL;
 	c->dt.calling = d;
+	c->dt.callee = s;
 	door_get(d);
 	s->dt.wait = DW_NONE;
-	link_call(c, s);
-	c->state = THREAD_BLOCKED;
+	s->dt.caller = c;
+	s->dt.shuttle = c->dt.shuttle;
+	s->dt.depth = c->dt.depth + 1;
 	sched_become(s);
 	exit_to_door_entry(d->datum, flags, f, d->entry, s->dt.srv_esp);
+slow:
+	door_fast_slow_call(f);
+}
+
+/* A fast return the checks turned away: the general return, with the
+ * results as they came. */
+static void door_fast_slow_return(struct sysframe *f)
+{
+	struct thread *s = current;
+	uint32_t op = f->eax, size = FAST_SIZE_FIELD(op);
+	if ((op & DOOR_FAST_ID_MASK) || size > DOOR_FAST_MAX) {
+		f->eax = (uint32_t)((op & DOOR_FAST_ID_MASK) || (size & 0x20) ? -ENOSYS : -E2BIG);
+		return;
+	}
+	if (!s->dt.bound) {
+		f->eax = (uint32_t)-EINVAL;
+		return;
+	}
+	if (s->killed)
+		thread_exit();
+	struct payload p;
+	payload_from_regs(&p, f, size);
+	f->eax = (uint32_t)serve_return(s, &p, f->esp, DOOR_MODE_SYSENTER);
+}
+
+/*
+ * The fast return, from the sysenter stub: eax = DOOR_FAST |
+ * DOOR_FAST_RETURN | size << 24, results in ebx esi edi ebp, ecx = esp for
+ * the next call. Straight back to a fast caller by sysexit.
+ */
+void door_fast_return(struct sysframe *f)
+{
+	uint32_t op = f->eax;
+	struct thread *s = current, *c = s->dt.caller;
+	struct door_pool *pool = &s->dom->pool;
+	if (unlikely((op & (DOOR_FAST_ID_MASK | 0x3f000000)) > (DOOR_FAST_MAX << DOOR_FAST_SIZE_SHIFT)))
+		goto slow; /* an id given, a reserved bit, or too big */
+	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->killed))
+		goto slow;
+	if (unlikely(pool->callers.next != &pool->callers || pool->unrefs.next != &pool->unrefs))
+		goto slow;
+
+	/* POINT OF NO RETURN */
+	struct sysframe *cf = thread_sysframe(c);
+	cf->eax = FAST_SIZE_FIELD(op);
+	cf->ebx = f->ebx, cf->esi = f->esi, cf->edi = f->edi, cf->ebp = f->ebp;
+	door_put(c->dt.calling);
+	c->dt.wait = DW_NONE;
+	c->dt.callee = NULL;
+	s->dt.caller = NULL;
+	s->dt.shuttle = &s->dt.own;
+	s->dt.depth = 0;
+	s->dt.srv_esp = f->esp;
+	s->dt.mode = DOOR_MODE_SYSENTER;
+	s->dt.wait = DW_POOL;
+	s->state = THREAD_BLOCKED;
+	list_insert_before(pool->idle.next, &s->dt.link);
+	sched_become(c);
+	exit_via_sysframe(cf);
+slow:
+	door_fast_slow_return(f);
 }
 
 /* SYS_DOOR_CALL (id, door_arg_t *): the general entry. */

@@ -11,8 +11,9 @@
  * sysenter_entry: the CPU arrives with CS/SS from the MSRs, ESP pointing at
  * tss.esp0 (which holds the current thread's stack top), interrupts off, the
  * user's return address in edx and stack pointer in ecx. It pushes a struct
- * sysframe, calls syscall_sysenter(f) -- or door_fast(f) when eax has its
- * top bit set (DOOR_FAST) -- and leaves by sysexit at sysexit_ret. DS and ES
+ * sysframe, calls syscall_sysenter(f) -- or door_fast_call(f) or
+ * door_fast_return(f) when eax has its top bit set (DOOR_FAST) -- and
+ * leaves by sysexit at sysexit_ret. DS and ES
  * are set to the flat user data segment (DPL 3, base 0): the nucleus may use
  * it, and a user cannot make it fault by leaving a null selector there.
  */
@@ -136,7 +137,12 @@ sysexit_ret:
 	popl %ecx                      /* user stack */
 	sti                            /* takes effect after sysexit */
 	sysexit
-1:	call door_fast
+1:	testl $0x40000000, %eax        /* DOOR_FAST_RETURN */
+	jnz 2f
+	call door_fast_call
+	addl $4, %esp
+	jmp sysexit_ret
+2:	call door_fast_return
 	addl $4, %esp
 	jmp sysexit_ret
 

@@ -16,10 +16,10 @@
 
 #define MEM       (8u << 20)
 #define NPAGES    8
-#define SRC_RW    0x10000000u /* in src: read-write, NPAGES pages */
-#define SRC_RO    0x10100000u /* in src: read-only, two pages */
-#define DST_RW    0x20000000u /* in dst: read-write, NPAGES pages */
-#define DST_RO    0x20100000u /* in dst: read-only, two pages */
+#define SRC_RW    0x10000000u                   /* in src: read-write, NPAGES pages */
+#define SRC_RO    0x10100000u                   /* in src: read-only, two pages */
+#define DST_RW    0x20000000u                   /* in dst: read-write, NPAGES pages */
+#define DST_RO    0x20100000u                   /* in dst: read-only, two pages */
 #define DST_NEXT  (DST_RW + NPAGES * PAGE_SIZE) /* in dst: read-write, right after DST_RW */
 #define HOLE      0x30000000u                   /* no region on either side */
 #define BIG_PAGE  (1u << 22)                    /* what one page table covers */
@@ -79,6 +79,11 @@ static void make_cow(struct aspace *as, uint32_t va)
 	*pte = (*pte & ~PTE_W) | PTE_COW;
 }
 
+static void add_region(struct aspace *as, uint32_t start, uint32_t end, uint32_t prot)
+{
+	assert_int_equal(aspace_add_region(as, start, end, prot), 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -87,15 +92,11 @@ static int setup(void **state)
 	free_at_start = frame_free_count();
 	assert_int_equal(aspace_create(&src), 0);
 	assert_int_equal(aspace_create(&dst), 0);
-	assert_int_equal(aspace_add_region(&src, SRC_RW, SRC_RW + NPAGES * PAGE_SIZE,
-	                                   VM_READ | VM_WRITE),
-	                 0);
-	assert_int_equal(aspace_add_region(&src, SRC_RO, SRC_RO + 2 * PAGE_SIZE, VM_READ), 0);
-	assert_int_equal(aspace_add_region(&dst, DST_RW, DST_NEXT, VM_READ | VM_WRITE), 0);
-	assert_int_equal(aspace_add_region(&dst, DST_NEXT, DST_NEXT + PAGE_SIZE,
-	                                   VM_READ | VM_WRITE),
-	                 0);
-	assert_int_equal(aspace_add_region(&dst, DST_RO, DST_RO + 2 * PAGE_SIZE, VM_READ), 0);
+	add_region(&src, SRC_RW, SRC_RW + NPAGES * PAGE_SIZE, VM_READ | VM_WRITE);
+	add_region(&src, SRC_RO, SRC_RO + 2 * PAGE_SIZE, VM_READ);
+	add_region(&dst, DST_RW, DST_NEXT, VM_READ | VM_WRITE);
+	add_region(&dst, DST_NEXT, DST_NEXT + PAGE_SIZE, VM_READ | VM_WRITE);
+	add_region(&dst, DST_RO, DST_RO + 2 * PAGE_SIZE, VM_READ);
 	for (size_t i = 0; i < sizeof pattern; i++)
 		pattern[i] = (uint8_t)(i * 7 + i / PAGE_SIZE + 1); /* differs page to page */
 	hog.n = 0;
@@ -232,13 +233,13 @@ static void test_share_refuses_dst_not_in_one_writable_region(void **state)
 {
 	(void)state;
 	put_pattern(&src, SRC_RW, 16, 0);
-	assert_share_refused(DST_RO, SRC_RW, 1);                  /* read-only */
-	assert_share_refused(HOLE, SRC_RW, 1);                    /* no region */
-	assert_share_refused(DST_NEXT - PAGE_SIZE, SRC_RW, 2);    /* two writable regions */
-	assert_share_refused(DST_NEXT + PAGE_SIZE, SRC_RW, 1);    /* just past the second */
-	assert_share_refused(DST_RW - PAGE_SIZE, SRC_RW, 2);      /* starts before it */
-	assert_share_refused(DST_RW, SRC_RW, NPAGES + 2);         /* too long for both */
-	assert_true(pte_of(&src, SRC_RW) & PTE_W);                /* src still private */
+	assert_share_refused(DST_RO, SRC_RW, 1);               /* read-only */
+	assert_share_refused(HOLE, SRC_RW, 1);                 /* no region */
+	assert_share_refused(DST_NEXT - PAGE_SIZE, SRC_RW, 2); /* two writable regions */
+	assert_share_refused(DST_NEXT + PAGE_SIZE, SRC_RW, 1); /* just past the second */
+	assert_share_refused(DST_RW - PAGE_SIZE, SRC_RW, 2);   /* starts before it */
+	assert_share_refused(DST_RW, SRC_RW, NPAGES + 2);      /* too long for both */
+	assert_true(pte_of(&src, SRC_RW) & PTE_W);             /* src still private */
 }
 
 static void test_share_refuses_src_not_in_one_region(void **state)
@@ -325,8 +326,8 @@ static void test_share_across_page_table_boundaries(void **state)
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		uint32_t s = cases[c].src_va, d = cases[c].dst_va;
-		assert_int_equal(aspace_add_region(&src, s, s + 4 * PAGE_SIZE, VM_READ | VM_WRITE), 0);
-		assert_int_equal(aspace_add_region(&dst, d, d + 4 * PAGE_SIZE, VM_READ | VM_WRITE), 0);
+		add_region(&src, s, s + 4 * PAGE_SIZE, VM_READ | VM_WRITE);
+		add_region(&dst, d, d + 4 * PAGE_SIZE, VM_READ | VM_WRITE);
 		put_pattern(&src, s, 4 * PAGE_SIZE, (uint8_t)c);
 		assert_int_equal(vmm_share(&dst, d, &src, s, 4), 0);
 		for (uint32_t i = 0; i < 4; i++)
@@ -404,11 +405,11 @@ static void test_vmm_copy_with_different_page_offsets(void **state)
 	static const struct {
 		uint32_t soff, doff, len;
 	} cases[] = {
-	        {0x123, 0xf00, 3 * PAGE_SIZE + 0x345},
-	        {0xfff, 0x001, 2 * PAGE_SIZE + 2},
-	        {0x001, 0xfff, 2 * PAGE_SIZE + 2},
-	        {0x800, 0x800, 4 * PAGE_SIZE},
-	        {0x000, 0x7ff, 5 * PAGE_SIZE - 1},
+	        {0x123, 0xf00, 3 * PAGE_SIZE + 0x345}, /* dst pages turn over first */
+	        {0xfff, 0x001, 2 * PAGE_SIZE + 2},     /* src turns over after a byte */
+	        {0x001, 0xfff, 2 * PAGE_SIZE + 2},     /* dst turns over after a byte */
+	        {0x800, 0x800, 4 * PAGE_SIZE},         /* same offset: whole pieces */
+	        {0x000, 0x7ff, 5 * PAGE_SIZE - 1},     /* src whole pages, dst mid-page */
 	};
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
 		uint32_t s = SRC_RW + cases[c].soff, d = DST_RW + cases[c].doff, n = cases[c].len;
@@ -488,7 +489,7 @@ static void test_vmm_copy_from_shared_page_onto_itself(void **state)
 
 static void add_stack(struct aspace *as)
 {
-	assert_int_equal(aspace_add_region(as, STACK_LOW, USER_STACK_TOP, VM_READ | VM_WRITE), 0);
+	add_region(as, STACK_LOW, USER_STACK_TOP, VM_READ | VM_WRITE);
 }
 
 static void test_alloc_region_gives_aligned_disjoint_ranges_above_base(void **state)
@@ -518,8 +519,8 @@ static void test_alloc_region_skips_existing_regions(void **state)
 {
 	(void)state;
 	const uint32_t B = VM_ALLOC_BASE, P = PAGE_SIZE;
-	assert_int_equal(aspace_add_region(&src, B - P, B + 3 * P, VM_READ), 0); /* straddles */
-	assert_int_equal(aspace_add_region(&src, B + 4 * P, B + 5 * P, VM_READ), 0);
+	add_region(&src, B - P, B + 3 * P, VM_READ); /* straddles the base */
+	add_region(&src, B + 4 * P, B + 5 * P, VM_READ);
 	assert_int_equal(aspace_alloc_region(&src, 2 * P, VM_READ), B + 5 * P); /* gap too small */
 	assert_int_equal(aspace_alloc_region(&src, P, VM_READ), B + 3 * P);     /* fits the gap */
 	assert_int_equal(aspace_alloc_region(&src, P, VM_READ), B + 7 * P);
@@ -550,9 +551,8 @@ static void test_alloc_region_when_region_table_is_full_is_0(void **state)
 static void test_alloc_region_never_returns_stack_range(void **state)
 {
 	(void)state;
-	assert_int_equal(aspace_add_region(&src, VM_ALLOC_BASE, STACK_LOW - PAGE_SIZE, VM_READ), 0);
-	assert_int_equal(
-	        aspace_add_region(&src, STACK_LOW - PAGE_SIZE, STACK_LOW + PAGE_SIZE, VM_READ), 0);
+	add_region(&src, VM_ALLOC_BASE, STACK_LOW - PAGE_SIZE, VM_READ);
+	add_region(&src, STACK_LOW - PAGE_SIZE, STACK_LOW + PAGE_SIZE, VM_READ);
 	uint32_t va = aspace_alloc_region(&src, PAGE_SIZE, VM_READ);
 	if (va)
 		fail_msg("alloc returned %#x, at or above the stack bottom %#x", va, STACK_LOW);
