@@ -357,7 +357,7 @@ static void payload_from_regs(struct payload *p, const struct sysframe *f, uint3
 
 /* A fast request the checks turned away: the general path takes it as it
  * came, and reports bad ids, sizes and encodings. */
-static void door_fast_slow_call(struct sysframe *f)
+__attribute__((noinline, cold)) static void door_fast_slow_call(struct sysframe *f)
 {
 	struct thread *c = current;
 	uint32_t op = f->eax, size = FAST_SIZE_FIELD(op);
@@ -417,7 +417,7 @@ slow:
 
 /* A fast return the checks turned away: the general return, with the
  * results as they came. */
-static void door_fast_slow_return(struct sysframe *f)
+__attribute__((noinline, cold)) static void door_fast_slow_return(struct sysframe *f)
 {
 	struct thread *s = current;
 	uint32_t op = f->eax, size = FAST_SIZE_FIELD(op);
@@ -446,7 +446,8 @@ void door_fast_return(struct sysframe *f)
 	uint32_t op = f->eax;
 	struct thread *s = current, *c = s->dt.caller;
 	struct door_pool *pool = &s->dom->pool;
-	if (unlikely((op & (DOOR_FAST_ID_MASK | 0x3f000000)) > (DOOR_FAST_MAX << DOOR_FAST_SIZE_SHIFT)))
+	if (unlikely((op & (DOOR_FAST_ID_MASK | 0x3f000000)) >
+	             (DOOR_FAST_MAX << DOOR_FAST_SIZE_SHIFT)))
 		goto slow; /* an id given, a reserved bit, or too big */
 	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->killed))
 		goto slow;

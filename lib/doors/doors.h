@@ -50,6 +50,18 @@ typedef void (*door_proc_t)(void *cookie, const struct door_request *req, struct
 #define DOOR_RECV_BUF    DOOR_VANILLA_MAX
 #define DOOR_BULK_WINDOW 0x200000u /* 2 MiB of bulk window per thread */
 
+/* call.c */
+int door_call_general(int id, door_arg_t *arg); /* never the fast entry */
+int door_info(int id, door_info_t *info);
+int door_revoke(int id);
+int door_dup(int id);
+int door_close(int id);
+int shuttle_info(shuttle_info_t *info);
+int name_publish(const char *name, int id);
+int name_lookup(const char *name, unsigned wait_ms);
+void *vm_alloc(uint32_t len);
+int vm_free(void *addr);
+
 /* Copies a few bytes (the fast path's at most 16) without a call. */
 static inline void door_copy_small(void *dst, const void *src, uint32_t n)
 {
@@ -62,22 +74,32 @@ static inline void door_copy_small(void *dst, const void *src, uint32_t n)
 		((char *)d)[i] = ((const char *)s)[i];
 }
 
-/* call.c */
-int door_call(int id, door_arg_t *arg);
-int door_call_general(int id, door_arg_t *arg); /* never the fast entry */
-int door_info(int id, door_info_t *info);
-int door_revoke(int id);
-int door_dup(int id);
-int door_close(int id);
-int shuttle_info(shuttle_info_t *info);
-int name_publish(const char *name, int id);
-int name_lookup(const char *name, unsigned wait_ms);
-void *vm_alloc(uint32_t len);
-int vm_free(void *addr);
-
 /* fast.S */
 int door_fast_call(uint32_t op, uint32_t words[4]);
 void door_server_entry(void);
+
+/* Calls door id. Arguments and results of 16 bytes or less, and no doors
+ * either way, take the fast entry. The caller's buffers decide, never the
+ * server's answer, so the choice cannot change what the call returns.
+ * Inline, so that a stub's constant sizes fold away. */
+static inline int door_call(int id, door_arg_t *arg)
+{
+	if (!arg || arg->data_size > DOOR_FAST_MAX || arg->desc_num || arg->rdesc_num ||
+	    arg->rsize > DOOR_FAST_MAX || (uint32_t)id > DOOR_FAST_ID_MASK)
+		return door_call_general(id, arg);
+	uint32_t w[4];
+	door_copy_small(w, arg->data_ptr, arg->data_size);
+	int n = door_fast_call(DOOR_FAST | arg->data_size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id,
+	                       w);
+	if (n < 0)
+		return n;
+	arg->data_size = (uint32_t)n;
+	if ((uint32_t)n > arg->rsize)
+		return -ERANGE; /* data_size says how much was needed */
+	arg->data_ptr = arg->rbuf;
+	door_copy_small(arg->rbuf, w, (uint32_t)n);
+	return 0;
+}
 
 /* server.c */
 int door_create(door_proc_t proc, void *cookie, uint32_t flags);
