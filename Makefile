@@ -121,12 +121,14 @@ bench: deps all
 	@tools/bench.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
-UNIT_TESTS := frame elf pagetable uaccess format
+UNIT_TESTS := frame elf pagetable uaccess format share dtable
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
 UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c
 UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/share.c
 UNIT_SRCS_format := lib/c/format.c
+UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c
+UNIT_SRCS_dtable := nucleus/door.c nucleus/dtable.c nucleus/names.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format
 $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRCS_%)

@@ -38,11 +38,13 @@ struct door {
 };
 
 /* A domain's door ids. An id is gen << 8 | slot; a closed slot's generation
- * moves on, so its old id never names another door. */
+ * moves on, so its old id never names another door. A slot whose generation
+ * has run out is retired for good rather than wrapped. */
+#define DTABLE_GEN_MAX 0xffffu
 struct dtable {
 	struct door *door[DOOR_TABLE_SIZE];
-	uint16_t gen[DOOR_TABLE_SIZE];
-	uint32_t next; /* where the search for a free slot starts */
+	uint32_t gen[DOOR_TABLE_SIZE]; /* above DTABLE_GEN_MAX: the slot is retired */
+	uint32_t next;                 /* where the search for a free slot starts */
 	uint32_t used;
 };
 

@@ -3,7 +3,8 @@
  * Per-domain door tables: an id names a slot and the slot's generation, so
  * lookup is two array reads, and an id that was closed (or never given)
  * names nothing, not a later door in the same slot. Slots are handed out
- * round robin, so a slot's generation moves slowly.
+ * round robin, so a slot's generation moves slowly; one that would wrap is
+ * retired instead.
  *
  * Entry points: dtable_insert, dtable_lookup, dtable_close, dtable_close_all.
  */
@@ -14,6 +15,10 @@
 #define GEN(id)  ((uint32_t)(id) >> 8)
 
 _Static_assert(DOOR_TABLE_SIZE == 256, "ids keep the slot in 8 bits");
+
+/* What a retired slot holds: never found, since its generation is above any
+ * id's. */
+static struct door retired;
 
 /* Gives d a new id in dom's table; -EMFILE when the table is full. */
 int dtable_insert(struct domain *dom, struct door *d)
@@ -44,9 +49,12 @@ int dtable_close(struct domain *dom, int id)
 	if (!d)
 		return -EBADF;
 	struct dtable *t = &dom->dtable;
-	t->door[SLOT(id)] = NULL;
-	t->gen[SLOT(id)]++;
-	t->used--;
+	if (++t->gen[SLOT(id)] > DTABLE_GEN_MAX) {
+		t->door[SLOT(id)] = &retired; /* full forever: no id can name it */
+	} else {
+		t->door[SLOT(id)] = NULL;
+		t->used--;
+	}
 	door_release(d, dom);
 	return 0;
 }

@@ -33,7 +33,7 @@ static int find(const char *name)
 int names_publish(struct domain *dom, const char *name, int id)
 {
 	struct door *d = dtable_lookup(dom, id);
-	if (!d)
+	if (!d || (d->flags & DOOR_REVOKED))
 		return -EBADF;
 	if (!name[0] || strlen(name) >= NAME_LEN)
 		return -EINVAL;

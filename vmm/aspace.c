@@ -128,14 +128,15 @@ uint32_t aspace_alloc_region(struct aspace *as, uint32_t len, uint32_t prot)
 		return 0;
 	for (int i = 0; i < as->nregions; i++) {
 		const struct region *r = &as->regions[i];
-		if (size > limit - start)
+		if (start > limit || size > limit - start)
 			return 0;
 		if (start < r->end && r->start < start + size) {
 			start = r->end; /* move past it and check every region again */
 			i = -1;
 		}
 	}
-	if (size > limit - start || aspace_add_region(as, start, start + size, prot) < 0)
+	if (start > limit || size > limit - start ||
+	    aspace_add_region(as, start, start + size, prot) < 0)
 		return 0;
 	return start;
 }

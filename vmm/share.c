@@ -36,10 +36,10 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 {
 	const struct region *dr = aspace_find_region(dst, dst_va);
 	const struct region *sr = aspace_find_region(src, src_va);
-	uint32_t len = npages << PAGE_SHIFT;
 	int err = 0;
-	if (!dr || !(dr->prot & VM_WRITE) || len > dr->end - dst_va || !sr ||
-	    len > sr->end - src_va)
+	/* In pages, so that no count can wrap. */
+	if (!dr || !(dr->prot & VM_WRITE) || npages > (dr->end - dst_va) >> PAGE_SHIFT || !sr ||
+	    npages > (sr->end - src_va) >> PAGE_SHIFT)
 		return -EFAULT;
 	while (npages && !err) {
 		/* Within one page table on each side, walk the entries directly. */
