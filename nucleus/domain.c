@@ -15,7 +15,7 @@ static struct {
 	struct domain d[MAX_DOMAINS];
 	int next_id;
 	int live;
-} domains = {.next_id = 1};
+} domains; /* in .bss: ids start at 1 (pre-increment) */
 
 struct waitq domains_ended = {LIST_INIT(domains_ended.threads)};
 
@@ -31,7 +31,7 @@ struct domain *domain_create(const char *name)
 		if (aspace_create(&d->as) < 0)
 			return NULL;
 		d->live = 1;
-		d->id = domains.next_id++;
+		d->id = ++domains.next_id;
 		strlcpy(d->name, name, sizeof d->name);
 		list_init(&d->threads);
 		door_pool_init(&d->pool);

@@ -19,7 +19,7 @@
 static struct {
 	struct door d[MAX_DOORS];
 	uint32_t next_serial;
-} doors = {.next_serial = 1};
+} doors; /* in .bss: serials start at 1 (pre-increment) */
 
 /* A new door served by server at entry with datum; no references yet
  * (the caller puts it in a table). NULL when the table is full. */
@@ -31,7 +31,7 @@ struct door *door_alloc(struct domain *server, uint32_t entry, uint32_t datum, u
 			continue;
 		memset(d, 0, sizeof *d);
 		d->live = 1;
-		d->serial = doors.next_serial++;
+		d->serial = ++doors.next_serial;
 		d->server = server;
 		d->entry = entry;
 		d->datum = datum;
