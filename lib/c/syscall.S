@@ -7,9 +7,8 @@
  * sysenter. sprig_syscall_int80 does the same through int $0x80. Both save
  * and restore the callee-saved registers they use.
  */
-	.text
-	.globl sprig_syscall
-sprig_syscall:
+/* Saves the callee-saved registers and loads the five arguments. */
+	.macro SYSCALL_ARGS
 	pushl %ebp
 	pushl %edi
 	pushl %esi
@@ -19,32 +18,30 @@ sprig_syscall:
 	movl 28(%esp), %esi
 	movl 32(%esp), %edi
 	movl 36(%esp), %ebp
-	movl %esp, %ecx
-	movl $1f, %edx
-	sysenter
-1:	popl %ebx
-	popl %esi
-	popl %edi
-	popl %ebp
-	ret
+	.endm
 
-	.globl sprig_syscall_int80
-sprig_syscall_int80:
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %ebx
-	movl 20(%esp), %eax
-	movl 24(%esp), %ebx
-	movl 28(%esp), %esi
-	movl 32(%esp), %edi
-	movl 36(%esp), %ebp
-	int $0x80
+	.macro SYSCALL_RETURN
 	popl %ebx
 	popl %esi
 	popl %edi
 	popl %ebp
 	ret
+	.endm
+
+	.text
+	.globl sprig_syscall
+sprig_syscall:
+	SYSCALL_ARGS
+	movl %esp, %ecx
+	movl $1f, %edx
+	sysenter
+1:	SYSCALL_RETURN
+
+	.globl sprig_syscall_int80
+sprig_syscall_int80:
+	SYSCALL_ARGS
+	int $0x80
+	SYSCALL_RETURN
 
 /* The first instruction of a thread made by thread_create(): the stack holds
  * fn and arg (lib/c/sys.c); call fn(arg), then end the thread. */
