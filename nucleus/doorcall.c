@@ -19,6 +19,7 @@
 #include "nucleus/nucleus.h"
 #include "lib/c/libc.h"
 #include <sprig/errno.h>
+#include <sprig/syscall.h>
 
 /* What travels one way: in registers (fast) or in the sender's memory. */
 struct payload {
@@ -449,7 +450,7 @@ void door_fast_return(struct sysframe *f)
 	if (unlikely((op & (DOOR_FAST_ID_MASK | 0x3f000000)) >
 	             (DOOR_FAST_MAX << DOOR_FAST_SIZE_SHIFT)))
 		goto slow; /* an id given, a reserved bit, or too big */
-	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->killed))
+	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->killed || f->esp > USER_TOP))
 		goto slow;
 	if (unlikely(pool->callers.next != &pool->callers || pool->unrefs.next != &pool->unrefs))
 		goto slow;

@@ -75,6 +75,7 @@ trap_vectors:
 
 	.text
 alltraps:
+	cld                            /* the nucleus copies forwards, whatever the user set */
 	pushl %ds
 	pushl %es
 	pushl %fs
@@ -111,6 +112,7 @@ trapret:
 	.globl sysenter_entry
 sysenter_entry:
 	movl (%esp), %esp              /* tss.esp0: this thread's stack top */
+	cld                            /* the nucleus copies forwards, whatever the user set */
 	pushl %ecx                     /* struct sysframe, highest field first */
 	pushl %edx
 	movl $0x23, %edx               /* DS and ES: the flat user data segment, */

@@ -69,9 +69,21 @@ static void null_segments(void)
 	check("sysenter with null DS and ES", r, 0);
 }
 
+/* The direction flag set by the user must not make the nucleus copy
+ * backwards. */
+static void direction_flag(void)
+{
+	struct sprig_time t = {0, 0, 0, 0};
+	__asm__ volatile("std" ::: "memory");
+	int r = sprig_time(&t);
+	__asm__ volatile("cld" ::: "memory");
+	check("time with the direction flag set", r == 0 && t.hz == 100 && t.pad == 0, 1);
+}
+
 int main(void)
 {
 	null_segments();
+	direction_flag();
 	run_checks("sysenter", sprig_syscall);
 	run_checks("int80", sprig_syscall_int80);
 	/* A good call after all that still works. */

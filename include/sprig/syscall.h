@@ -10,7 +10,8 @@
  *   ecx, edx  sysenter only: the user stack pointer and the return address,
  *             which the nucleus hands back to `sysexit`; clobbered
  *
- * Every other register and the flags except IF are preserved.
+ * Every other register is preserved; the flags are not (DF is clear and IF
+ * set on return). sysenter also resets DS and ES to the user data segment.
  */
 #ifndef SPRIG_SYSCALL_H
 #define SPRIG_SYSCALL_H
