@@ -10,12 +10,14 @@
  *
  * sysenter_entry: the CPU arrives with CS/SS from the MSRs, ESP pointing at
  * tss.esp0 (which holds the current thread's stack top), interrupts off, the
- * user's return address in edx and stack pointer in ecx. It pushes a struct
- * sysframe, calls syscall_sysenter(f) -- or door_fast_call(f) or
- * door_fast_return(f) when eax has its top bit set (DOOR_FAST) -- and
- * leaves by sysexit at sysexit_ret. DS and ES
- * are set to the flat user data segment (DPL 3, base 0): the nucleus may use
- * it, and a user cannot make it fault by leaving a null selector there.
+ * user's return address in edx and stack pointer in ecx, and the rest of
+ * EFLAGS as the user left it: a user's TF traps (#DB) on the first two
+ * instructions, which trap() ignores, and the popfl then clears TF, NT, AC
+ * and DF. It pushes a struct sysframe, sets DS and ES to the flat user data
+ * segment (DPL 3, base 0: the nucleus may use it, and a user cannot make it
+ * fault by leaving a null selector there), calls syscall_sysenter(f) -- or
+ * door_fast_call(f) or door_fast_return(f) when eax has its top bit set
+ * (DOOR_FAST) -- and leaves by sysexit at sysexit_ret.
  */
 #include "boot/layout.h"
 
@@ -112,7 +114,10 @@ trapret:
 	.globl sysenter_entry
 sysenter_entry:
 	movl (%esp), %esp              /* tss.esp0: this thread's stack top */
-	cld                            /* the nucleus copies forwards, whatever the user set */
+	pushl $2                       /* sysenter leaves TF, NT, AC and DF as the */
+	popfl                          /* user set them: start from clean flags */
+	.globl sysenter_flags_clean
+sysenter_flags_clean:
 	pushl %ecx                     /* struct sysframe, highest field first */
 	pushl %edx
 	movl $0x23, %edx               /* DS and ES: the flat user data segment, */

@@ -130,6 +130,7 @@ static inline uint32_t read_ebp(void)
 #define CPUID_EDX_SEP (1u << 11)
 #define CPUID_EDX_PGE (1u << 13)
 
+#define EFLAGS_TF 0x00000100u
 #define EFLAGS_IF 0x00000200u
 
 #endif

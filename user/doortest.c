@@ -346,6 +346,13 @@ static void check_paths(void)
 	check("fast path: data in registers",
 	      n == (int)sizeof p && (p.flags & DOOR_ENTRY_REGS) && p.sum == checksum(&x, 4),
 	      "returned %d flags %#x", n, p.flags);
+	/* NT set by the user must not survive into the nucleus, whose iret into
+	 * the server would otherwise be a task switch. */
+	__asm__ volatile("pushfl; orl $0x4000, (%%esp); popfl" ::: "memory", "cc");
+	n = call_small(probe, &x, sizeof x, &p, sizeof p);
+	__asm__ volatile("pushfl; andl $~0x4000, (%%esp); popfl" ::: "memory", "cc");
+	check("fast path with the NT flag set", n == (int)sizeof p && p.sum == checksum(&x, 4),
+	      "returned %d", n);
 	door_close(probe);
 	door_close(echo);
 }
