@@ -201,9 +201,11 @@ void domain_thread_gone(struct domain *d);
 int domain_count(void);
 
 /* Makes next the running thread: its nucleus stack and address space (a
- * nucleus thread keeps whichever space is loaded). No context switch. */
+ * nucleus thread keeps whichever space is loaded). No context switch; next
+ * runs out the current time slice, as the same shuttle would. */
 static inline void sched_become(struct thread *next)
 {
+	next->quantum = current->quantum;
 	current = next;
 	next->state = THREAD_RUNNING;
 	cpu_set_kstack(next->kstack_top);

@@ -67,15 +67,16 @@ static void switch_to(struct thread *next, struct context **save)
 {
 	struct thread *prev = current;
 	static struct context *discard;
-	next->quantum = QUANTUM_TICKS;
 	need_resched = 0;
 	if (next == prev) {
 		next->state = THREAD_RUNNING;
+		next->quantum = QUANTUM_TICKS;
 		return;
 	}
 	if (prev->state == THREAD_DEAD)
 		sched.dead = prev;
 	sched_become(next);
+	next->quantum = QUANTUM_TICKS; /* a scheduler decision: a fresh slice */
 	swtch(save ? save : &discard, next->ctx);
 	sched_switch_from(prev);
 }
@@ -103,7 +104,6 @@ void sched_leave_parked(void)
 void sched_run_direct(struct thread *next)
 {
 	assert(current->state == THREAD_BLOCKED && next->state == THREAD_BLOCKED);
-	next->quantum = current->quantum;
 	sched_become(next);
 	if (next->dt.mode != DOOR_MODE_TRAP)
 		exit_via_sysframe(thread_sysframe(next));
