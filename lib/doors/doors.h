@@ -75,8 +75,27 @@ static inline void door_copy_small(void *dst, const void *src, uint32_t n)
 }
 
 /* fast.S */
-int door_fast_call(uint32_t op, uint32_t words[4]);
 void door_server_entry(void);
+
+/* The fast entry itself: eax = op, the words in ebx esi edi ebp, by
+ * sysenter (ecx = esp, edx = where to come back); the words come back
+ * replaced by the results. ebp is the frame pointer, so it is saved here
+ * and word 3 travels through memory. Returns eax. */
+static inline int door_fast_trap(uint32_t op, uint32_t w[4])
+{
+	uint32_t w3 = w[3];
+	__asm__ volatile("pushl %%ebp\n\t"
+	                 "movl %[w3], %%ebp\n\t"
+	                 "movl %%esp, %%ecx\n\t"
+	                 "movl $1f, %%edx\n\t"
+	                 "sysenter\n"
+	                 "1:\tmovl %%ebp, %%ecx\n\t"
+	                 "popl %%ebp"
+	                 : "+a"(op), "+b"(w[0]), "+S"(w[1]), "+D"(w[2]), "=c"(w[3])
+	                 : [w3] "m"(w3)
+	                 : "edx", "memory", "cc");
+	return (int)op;
+}
 
 /* Calls door id. Arguments and results of 16 bytes or less, and no doors
  * either way, take the fast entry. The caller's buffers decide, never the
@@ -87,9 +106,9 @@ static inline int door_call(int id, door_arg_t *arg)
 	if (!arg || arg->data_size > DOOR_FAST_MAX || arg->desc_num || arg->rdesc_num ||
 	    arg->rsize > DOOR_FAST_MAX || (uint32_t)id > DOOR_FAST_ID_MASK)
 		return door_call_general(id, arg);
-	uint32_t w[4];
+	uint32_t w[4] = {0, 0, 0, 0}; /* no stray stack bytes to the server */
 	door_copy_small(w, arg->data_ptr, arg->data_size);
-	int n = door_fast_call(DOOR_FAST | arg->data_size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id,
+	int n = door_fast_trap(DOOR_FAST | arg->data_size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id,
 	                       w);
 	if (n < 0)
 		return n;

@@ -2,9 +2,7 @@
 /*
  * The register paths of doors (include/sprig/door.h gives the encodings).
  *
- * door_fast_call(op, words): cdecl. Enters by sysenter with eax = op and the
- * four words in ebx esi edi ebp; returns eax (result size or -errno) and
- * writes the result words back into words[]. Saves what cdecl requires.
+ * (The client's fast entry is inline: door_fast_trap in doors.h.)
  *
  * door_server_entry: where every call to a door made by lib/doors arrives.
  * The nucleus starts it with esp = the thread's base E (its struct
@@ -17,33 +15,6 @@
  * back here; door_return_failed() gives the registers to try next.
  */
 	.text
-	.globl door_fast_call
-door_fast_call:
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %ebx
-	movl 20(%esp), %eax
-	movl 24(%esp), %ecx
-	pushl %ecx                     /* keep words for the way back */
-	movl (%ecx), %ebx
-	movl 4(%ecx), %esi
-	movl 8(%ecx), %edi
-	movl 12(%ecx), %ebp
-	movl %esp, %ecx
-	movl $1f, %edx
-	sysenter
-1:	popl %ecx
-	movl %ebx, (%ecx)
-	movl %esi, 4(%ecx)
-	movl %edi, 8(%ecx)
-	movl %ebp, 12(%ecx)
-	popl %ebx
-	popl %esi
-	popl %edi
-	popl %ebp
-	ret
-
 	.globl door_server_entry
 door_server_entry:
 	pushl %ebp                     /* the words, at E - 16 */
