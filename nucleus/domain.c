@@ -45,7 +45,7 @@ static void kill_threads(struct domain *d)
 {
 	struct list_node *pos, *tmp;
 	d->dying = 1;
-	door_domain_dying(d);
+	door_revoke_served(d); /* no new calls; queued callers get -EBADF */
 	list_for_each_safe(pos, tmp, &d->threads)
 	        thread_kill(list_entry(pos, struct thread, dom_link));
 }

@@ -150,7 +150,6 @@ int door_sys_return(uint32_t resultp, uint32_t esp, int mode);
 int door_sys_bind(uint32_t serverp);
 void door_thread_exiting(struct thread *t);
 void door_thread_killed(struct thread *t);
-void door_domain_dying(struct domain *dom);
 void door_domain_gone(struct domain *dom);
 void door_pool_notify_unref(struct domain *server, struct door *d);
 void door_pool_fail_door(struct domain *server, struct door *d, int err);

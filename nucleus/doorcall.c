@@ -11,10 +11,10 @@
  * through a saved nucleus context. A call hands the CPU straight to a parked
  * server thread and a return straight back: no run queue, no swtch.
  *
- * Entry points: door_fast, door_sys_call, door_sys_return, door_sys_bind,
- * door_thread_exiting, door_thread_killed, door_domain_dying,
- * door_domain_gone, door_pool_init, door_pool_notify_unref,
- * door_pool_fail_door.
+ * Entry points: door_fast_call, door_fast_return (from the sysenter stub),
+ * door_sys_call, door_sys_return, door_sys_bind, door_thread_exiting,
+ * door_thread_killed, door_domain_gone, door_pool_init,
+ * door_pool_notify_unref, door_pool_fail_door.
  */
 #include "nucleus/nucleus.h"
 #include "lib/c/libc.h"
@@ -603,12 +603,6 @@ void door_thread_killed(struct thread *t)
 	}
 	t->dt.wait = DW_NONE;
 	thread_resume_parked(t);
-}
-
-/* dom is being killed or is exiting: its doors stop taking calls. */
-void door_domain_dying(struct domain *dom)
-{
-	door_revoke_served(dom);
 }
 
 /* dom's last thread is gone: drop its references, orphan its doors. */

@@ -7,7 +7,8 @@
  * (the nucleus is not preemptible) or when a thread blocks.
  *
  * Entry points: sched_init, sched_start, sched_make_runnable, sched_yield,
- * sched_tick, sched_switch_from, sched_sleep_until, sched_wake, waitq_*.
+ * sched_tick, sched_finish_switch, sched_leave_parked, sched_run_direct,
+ * sched_sleep_until, sched_wake, waitq_sleep, waitq_wake_all.
  */
 #include "nucleus/nucleus.h"
 #include "nucleus/x86.h"
@@ -50,10 +51,9 @@ static struct thread *sched_pick(void)
 }
 
 /* Runs in the new thread right after a switch: frees the stack slot of a
- * thread that exited on the way here. prev is unused (NULL for new threads). */
-void sched_switch_from(struct thread *prev)
+ * thread that exited on the way here. */
+void sched_finish_switch(void)
 {
-	(void)prev;
 	if (sched.dead) {
 		sched.dead->state = THREAD_FREE;
 		sched.dead = NULL;
@@ -78,7 +78,7 @@ static void switch_to(struct thread *next, struct context **save)
 	sched_become(next);
 	next->quantum = QUANTUM_TICKS; /* a scheduler decision: a fresh slice */
 	swtch(save ? save : &discard, next->ctx);
-	sched_switch_from(prev);
+	sched_finish_switch();
 }
 
 /* Gives up the CPU. A running thread goes to the back of its queue; a
@@ -162,11 +162,6 @@ int sched_sleep_until(uint64_t tick)
 	return block_current();
 }
 
-void waitq_init(struct waitq *q)
-{
-	list_init(&q->threads);
-}
-
 /* Blocks on q until woken; returns the waker's result, or -EINTR. */
 int waitq_sleep(struct waitq *q)
 {
@@ -175,12 +170,6 @@ int waitq_sleep(struct waitq *q)
 	current->waiting_on = q;
 	list_push_back(&q->threads, &current->link);
 	return block_current();
-}
-
-void waitq_wake_one(struct waitq *q)
-{
-	if (!list_empty(&q->threads))
-		sched_wake(list_entry(q->threads.next, struct thread, link), 0);
 }
 
 void waitq_wake_all(struct waitq *q)

@@ -66,7 +66,7 @@ static struct context *push_context(uint32_t sp, uint32_t eip)
 
 static void kernel_thread_start(void)
 {
-	sched_switch_from(NULL);
+	sched_finish_switch();
 	int slot = (int)(current - threads.t);
 	threads.fn[slot](threads.arg[slot]);
 	thread_exit();
@@ -88,7 +88,7 @@ struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *
 
 static void user_thread_start(void)
 {
-	sched_switch_from(NULL);
+	sched_finish_switch();
 	thread_return_to_user();
 	/* returns into trapret, below us on the stack */
 }
