@@ -11,34 +11,15 @@
 #include <sprig/errno.h>
 #include <sprig/syscall.h>
 
-struct elf32_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version, entry, phoff, shoff, flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf32_phdr {
-	uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-
-_Static_assert(sizeof(struct elf32_ehdr) == 52, "ELF32 header size");
-_Static_assert(sizeof(struct elf32_phdr) == 32, "ELF32 program header size");
-
-#define PT_LOAD 1
-#define PF_X    1
-#define PF_W    2
-#define PF_R    4
-
 static const char *check_header(const struct elf32_ehdr *h, size_t size)
 {
 	if (memcmp(h->ident, "\177ELF", 4) != 0)
 		return "not an ELF file (bad magic)";
 	if (h->ident[4] != 1 || h->ident[5] != 1)
 		return "not a 32-bit little-endian ELF file";
-	if (h->type != 2)
+	if (h->type != ET_EXEC)
 		return "not an executable (ELF type is not EXEC)";
-	if (h->machine != 3)
+	if (h->machine != EM_386)
 		return "not an i386 executable";
 	if (h->phentsize != sizeof(struct elf32_phdr))
 		return "bad program header size";

@@ -211,7 +211,29 @@ static inline void sched_become(struct thread *next)
 		write_cr3(next->dom->as.cr3);
 }
 
-/* elf.c: validates an ELF32 executable image; on success fills info. */
+/* elf.c: validates an ELF32 executable image; on success fills info. The
+ * file format's layouts (the unit tests build images with them): */
+struct elf32_ehdr {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version, entry, phoff, shoff, flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf32_phdr {
+	uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
+};
+
+_Static_assert(sizeof(struct elf32_ehdr) == 52, "ELF32 header size");
+_Static_assert(sizeof(struct elf32_phdr) == 32, "ELF32 program header size");
+
+#define ET_EXEC 2
+#define EM_386  3
+#define PT_LOAD 1
+#define PF_X    1
+#define PF_W    2
+#define PF_R    4
+
 #define ELF_MAX_SEGMENTS 8
 struct elf_segment {
 	uint32_t vaddr, memsz, offset, filesz, prot; /* prot: VM_* */

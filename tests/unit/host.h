@@ -32,6 +32,16 @@ void host_clear_panic(void);
 /* Fresh allocator over [0, size) of the arena, all of it released as RAM
  * (frame 0 included: keeping it is the allocator's job). The arena is
  * dirtied first so that zero-filling is proved, not assumed. */
+/* True when every byte of the simulated frame at pa is zero. */
+static inline int host_page_is_zero(paddr_t pa)
+{
+	const uint8_t *p = host_phys_to_virt(pa);
+	for (uint32_t i = 0; i < PAGE_SIZE; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
 static inline void host_mem_init(paddr_t size)
 {
 	host_mem_dirty();

@@ -18,29 +18,12 @@
 #include <sprig/errno.h>
 #include <sprig/syscall.h>
 
-/* The ELF32 layouts, as the file format defines them. */
-struct ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version, entry, phoff, shoff, flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-
+/* The ELF32 layouts are nucleus.h's; these are the test's extra names. */
 #define ET_REL       1
-#define ET_EXEC      2
 #define ET_DYN       3
-#define EM_386       3
 #define EM_X86_64    62
-#define PT_LOAD      1
 #define PT_NOTE      4
 #define PT_GNU_STACK 0x6474e551u
-#define PF_X         1
-#define PF_W         2
-#define PF_R         4
 
 #define IMAGE_MAX  0x4000
 #define DATA_START 0x200 /* room for 14 program headers before the data */
@@ -57,14 +40,15 @@ static struct {
 	size_t data_end; /* end of the last segment's file data */
 } img;
 
-static struct ehdr *eh(void)
+static struct elf32_ehdr *eh(void)
 {
-	return (struct ehdr *)img.bytes;
+	return (struct elf32_ehdr *)img.bytes;
 }
 
-static struct phdr *ph(int i)
+static struct elf32_phdr *ph(int i)
 {
-	return (struct phdr *)(img.bytes + sizeof(struct ehdr) + i * sizeof(struct phdr));
+	return (struct elf32_phdr *)(img.bytes + sizeof(struct elf32_ehdr) +
+	                             i * sizeof(struct elf32_phdr));
 }
 
 /* A header with no program headers yet. */
@@ -76,22 +60,22 @@ static void image_begin(void)
 	eh()->machine = EM_386;
 	eh()->version = 1;
 	eh()->entry = ENTRY_VA;
-	eh()->phoff = sizeof(struct ehdr);
-	eh()->ehsize = sizeof(struct ehdr);
-	eh()->phentsize = sizeof(struct phdr);
+	eh()->phoff = sizeof(struct elf32_ehdr);
+	eh()->ehsize = sizeof(struct elf32_ehdr);
+	eh()->phentsize = sizeof(struct elf32_phdr);
 	img.data_end = DATA_START;
 	img.size = DATA_START + TRAILER;
 }
 
 /* Appends a program header whose file data follows the previous one's. */
-static struct phdr *image_add(uint32_t type, uint32_t vaddr, uint32_t filesz, uint32_t memsz,
-                              uint32_t flags)
+static struct elf32_phdr *image_add(uint32_t type, uint32_t vaddr, uint32_t filesz, uint32_t memsz,
+                                    uint32_t flags)
 {
-	struct phdr *p = ph(eh()->phnum++);
+	struct elf32_phdr *p = ph(eh()->phnum++);
 	assert_true((uint8_t *)(p + 1) <= img.bytes + DATA_START);
 	assert_true(img.data_end + filesz + TRAILER <= IMAGE_MAX);
-	*p = (struct phdr){type,     (uint32_t)img.data_end, vaddr, vaddr, filesz, memsz, flags,
-	                   PAGE_SIZE};
+	*p = (struct elf32_phdr){
+	        type, (uint32_t)img.data_end, vaddr, vaddr, filesz, memsz, flags, PAGE_SIZE};
 	memset(img.bytes + img.data_end, 0xcc, filesz);
 	img.data_end += filesz;
 	img.size = img.data_end + TRAILER;
@@ -195,7 +179,8 @@ static void test_too_short_refused(void **state)
 	struct elf_info info;
 	const char *why;
 	image_valid();
-	for (size_t len = 0; len < sizeof(struct ehdr); len += sizeof(struct ehdr) - 1) {
+	for (size_t len = 0; len < sizeof(struct elf32_ehdr);
+	     len += sizeof(struct elf32_ehdr) - 1) {
 		why = NULL;
 		assert_int_equal(parse_len(len, &info, &why), -ENOEXEC);
 		assert_non_null(why);
@@ -275,7 +260,7 @@ static void test_program_headers_past_end_refused(void **state)
 {
 	(void)state;
 	image_valid();
-	eh()->phoff = (uint32_t)img.size - sizeof(struct phdr); /* one fits, two do not */
+	eh()->phoff = (uint32_t)img.size - sizeof(struct elf32_phdr); /* one fits, two do not */
 	assert_refused("past the end");
 	eh()->phoff = (uint32_t)img.size + 1;
 	assert_refused("past the end");
@@ -466,7 +451,7 @@ static void test_non_load_headers_ignored(void **state)
 	struct elf_info info;
 	image_valid();
 	/* Garbage that would be refused in a PT_LOAD. */
-	struct phdr *note = image_add(PT_NOTE, 0, 0x10, 0, 0);
+	struct elf32_phdr *note = image_add(PT_NOTE, 0, 0x10, 0, 0);
 	note->offset = 0xffffff00u;
 	image_add(PT_GNU_STACK, 0, 0, 0, PF_R | PF_W);
 	assert_parses(&info);

@@ -11,15 +11,6 @@
 #define MEM     (16 * PAGE_SIZE) /* frames 0..15; frame 0 is never handed out */
 #define NFRAMES (MEM / PAGE_SIZE)
 
-static int page_is_zero(paddr_t pa)
-{
-	const uint8_t *p = host_phys_to_virt(pa);
-	for (uint32_t i = 0; i < PAGE_SIZE; i++)
-		if (p[i])
-			return 0;
-	return 1;
-}
-
 /* Allocates every free frame into out[]; returns how many there were. */
 static uint32_t alloc_all(paddr_t *out, uint32_t max)
 {
@@ -166,7 +157,7 @@ static void test_alloc_returns_zeroed_aligned_distinct_frames(void **state)
 	for (uint32_t i = 0; i < n; i++) {
 		assert_int_equal(got[i] & PAGE_MASK, 0);
 		assert_true(got[i] != 0 && got[i] < MEM);
-		assert_true(page_is_zero(got[i]));
+		assert_true(host_page_is_zero(got[i]));
 		assert_false(contains(got, i, got[i]));
 	}
 }
@@ -204,7 +195,7 @@ static void test_free_then_alloc_reuses_and_rezeroes(void **state)
 	memset(host_phys_to_virt(victim), 0x5a, PAGE_SIZE);
 	frame_free(victim);
 	assert_int_equal(frame_alloc(), victim);
-	assert_true(page_is_zero(victim));
+	assert_true(host_page_is_zero(victim));
 	assert_int_equal(frame_alloc(), 0);
 }
 

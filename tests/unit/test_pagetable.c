@@ -19,15 +19,6 @@
 static struct host_hog hog;
 static struct aspace as;
 
-static int page_is_zero(paddr_t pa)
-{
-	const uint8_t *p = host_phys_to_virt(pa);
-	for (uint32_t i = 0; i < PAGE_SIZE; i++)
-		if (p[i])
-			return 0;
-	return 1;
-}
-
 /* A fresh, zeroed page directory. */
 static pde_t *new_pd(void)
 {
@@ -104,7 +95,7 @@ static void test_ensure_allocates_one_zeroed_page_table(void **state)
 	assert_int_equal(PTE_FLAGS(pd[PDX(VA)]), PTE_P | PTE_W | PTE_U);
 	pte_t *table = host_phys_to_virt(PTE_ADDR(pd[PDX(VA)]));
 	assert_ptr_equal(pte, &table[PTX(VA)]);
-	assert_true(page_is_zero(PTE_ADDR(pd[PDX(VA)])));
+	assert_true(host_page_is_zero(PTE_ADDR(pd[PDX(VA)])));
 	assert_ptr_equal(pt_lookup(pd, VA), pte);
 }
 
@@ -358,7 +349,7 @@ static void test_fault_read_maps_zero_readonly_user_page(void **state)
 	assert_int_equal(frame_free_count(), free0 - 2); /* the page and its table */
 	pte_t pte = present_pte(VA + PAGE_SIZE);
 	assert_int_equal(PTE_FLAGS(pte), PTE_P | PTE_U);
-	assert_true(page_is_zero(PTE_ADDR(pte)));
+	assert_true(host_page_is_zero(PTE_ADDR(pte)));
 	assert_false(is_mapped(VA)); /* only the faulting page */
 }
 
