@@ -506,8 +506,34 @@ static void revoke_caller(void *arg)
 /* Three calls to a server with one thread: the first is being served
  * (its handler revokes the door), the other two wait in the queue. The one
  * in progress completes; the queued ones and any later call get -EBADF. */
+static char busy_stack[8192] __attribute__((aligned(16)));
+
+static void busy_caller(void *arg)
+{
+	struct slow_in in = {200, 7};
+	uint32_t out;
+	(void)arg;
+	call_small(lookup("dt.slow"), &in, sizeof in, &out, sizeof out);
+}
+
+/* With the server's only thread busy, the unreferenced notification waits
+ * in the pool and is delivered when the thread comes back. */
+static void check_queued_unref(void)
+{
+	int query = lookup("dt.query"), counts[3] = {0, 0, 0};
+	int u = lookup("dt.unref");
+	thread_create(busy_caller, NULL, busy_stack, sizeof busy_stack);
+	sleep_ms(30); /* the busy call is in progress */
+	door_close(u);
+	call_small(query, NULL, 0, counts, sizeof counts); /* queued behind it */
+	check("unreferenced notification waits for a thread, then arrives", counts[0] == 1, "%d",
+	      counts[0]);
+	door_close(query);
+}
+
 static int run_revoke(void)
 {
+	check_queued_unref();
 	revoke_test.id = lookup("dt.revokable");
 	for (int i = 0; i < 3; i++) {
 		revoke_test.result[i] = 99;
