@@ -66,7 +66,7 @@ static void null_segments(void)
 	                 : "=a"(r)
 	                 :
 	                 : "ecx", "edx", "memory");
-	check("sysenter with null DS and ES", r, 0);
+	check("system call with null DS and ES", r, 0);
 }
 
 /* The direction flag set by the user must not make the nucleus copy
@@ -82,9 +82,10 @@ static void direction_flag(void)
 
 int main(void)
 {
+	printf("badptr: this CPU %s sysenter\n", sprig_has_sysenter ? "has" : "lacks");
 	null_segments();
 	direction_flag();
-	run_checks("sysenter", sprig_syscall);
+	run_checks(sprig_has_sysenter ? "sysenter" : "default entry", sprig_syscall);
 	run_checks("int80", sprig_syscall_int80);
 	/* A good call after all that still works. */
 	struct sprig_time t;

@@ -40,7 +40,10 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 #include <sprig/errno.h>
 #include <sprig/syscall.h>
 
-/* syscall.S: the raw entry; returns eax. */
+/* syscall.S: the raw entry; returns eax. sprig_syscall uses sysenter when
+ * the CPU has it (sprig_has_sysenter, set at start-up) and int $0x80
+ * otherwise. */
+extern int sprig_has_sysenter;
 int sprig_syscall(int nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
 int sprig_syscall_int80(int nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
 

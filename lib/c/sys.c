@@ -94,9 +94,23 @@ const char *strerror(int err)
 	}
 }
 
+int sprig_has_sysenter;
+
+/* Whether this CPU has sysenter, as the nucleus decides it (CPUID.SEP, but
+ * not on the early Pentium Pro steppings that report it wrongly). */
+static int cpu_has_sep(void)
+{
+	uint32_t a, b, c, d;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	(void)b, (void)c;
+	int early = ((a >> 8) & 0xf) == 6 && ((a >> 4) & 0xf) < 3 && (a & 0xf) < 3;
+	return (d & (1u << 11)) && !early;
+}
+
 /* Splits the argument string in place at spaces and calls main. */
 void crt_main(char *args)
 {
+	sprig_has_sysenter = cpu_has_sep();
 	char *argv[MAX_ARGS + 1];
 	int argc = 0;
 	while (args && *args && argc < MAX_ARGS) {

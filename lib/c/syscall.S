@@ -4,8 +4,8 @@
  *
  * int sprig_syscall(nr, a0, a1, a2, a3): cdecl; loads eax = nr, ebx esi edi
  * ebp = a0..a3, ecx = esp and edx = the return address, and enters by
- * sysenter. sprig_syscall_int80 does the same through int $0x80. Both save
- * and restore the callee-saved registers they use.
+ * sysenter (int $0x80 on a CPU without it). sprig_syscall_int80 always uses
+ * int $0x80. Both save and restore the callee-saved registers they use.
  */
 /* Saves the callee-saved registers and loads the five arguments. */
 	.macro SYSCALL_ARGS
@@ -32,10 +32,14 @@
 	.globl sprig_syscall
 sprig_syscall:
 	SYSCALL_ARGS
+	cmpl $0, %ss:sprig_has_sysenter /* through SS: DS may be anything here */
+	je 2f
 	movl %esp, %ecx
 	movl $1f, %edx
 	sysenter
 1:	SYSCALL_RETURN
+2:	int $0x80                      /* no sysenter on this CPU */
+	SYSCALL_RETURN
 
 	.globl sprig_syscall_int80
 sprig_syscall_int80:

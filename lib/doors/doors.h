@@ -101,10 +101,10 @@ static inline int door_fast_trap(uint32_t op, uint32_t w[4])
  * either way, take the fast entry. The caller's buffers decide, never the
  * server's answer, so the choice cannot change what the call returns.
  * Inline, so that a stub's constant sizes fold away. */
-static inline int door_call(int id, door_arg_t *arg)
+static inline __attribute__((always_inline)) int door_call(int id, door_arg_t *arg)
 {
 	if (!arg || arg->data_size > DOOR_FAST_MAX || arg->desc_num || arg->rdesc_num ||
-	    arg->rsize > DOOR_FAST_MAX || (uint32_t)id > DOOR_FAST_ID_MASK)
+	    arg->rsize > DOOR_FAST_MAX || (uint32_t)id > DOOR_FAST_ID_MASK || !sprig_has_sysenter)
 		return door_call_general(id, arg);
 	uint32_t w[4] = {0, 0, 0, 0}; /* no stray stack bytes to the server */
 	door_copy_small(w, arg->data_ptr, arg->data_size);

@@ -34,9 +34,12 @@ door_server_entry:
 	movl 12(%eax), %edi
 	movl 16(%eax), %ebp
 	movl (%eax), %eax
+	cmpl $0, sprig_has_sysenter
+	je 4f
 	movl %esp, %ecx
 	movl $3f, %edx
 	sysenter
+4:	int $0x80                      /* no sysenter: door_dispatch chose the general return */
 3:	movl %esp, %esi                /* only errors come back: esp is E */
 	pushl %esi
 	pushl %eax

@@ -58,7 +58,7 @@ int door_create(door_proc_t proc, void *cookie, uint32_t flags)
 static struct door_out *prepare_return(struct door_self *self, const struct door_reply *rep)
 {
 	struct door_out *o = &self->out;
-	if (rep->ndesc == 0 && rep->size <= DOOR_FAST_MAX) {
+	if (rep->ndesc == 0 && rep->size <= DOOR_FAST_MAX && sprig_has_sysenter) {
 		o->eax = DOOR_FAST | DOOR_FAST_RETURN | rep->size << DOOR_FAST_SIZE_SHIFT;
 		o->ebx = o->esi = o->edi = o->ebp = 0; /* no stale bytes from an earlier reply */
 		door_copy_small(&o->ebx, rep->data, rep->size); /* ebx esi edi ebp, in order */

@@ -16,7 +16,7 @@ fi
 boot_bochs bochs "$iso" --timeout 120
 expect 'sprig: ready'
 expect 'hello: hello from user space'
-expect '^badptr: sysenter with null DS and ES: ok \(0\)$'
+expect '^badptr: system call with null DS and ES: ok \(0\)$'
 expect '^badptr: ([0-9]+) of \1 checks passed$'
 expect_not 'panic'
 expect_frames_balanced
