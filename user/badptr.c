@@ -47,6 +47,22 @@ static void run_checks(const char *via, entry_fn sys)
 	CHECK("one past the last system call", sys(SYS_COUNT, 0, 0, 0, 0), -ENOSYS);
 	CHECK("system call 1000", sys(1000, 0, 0, 0, 0), -ENOSYS);
 	CHECK("system call -1", sys(-1, 0, 0, 0, 0), -ENOSYS);
+	CHECK("vm_alloc of nothing", sys(SYS_VM_ALLOC, 0, 3, 0, 0), -EINVAL);
+	CHECK("vm_alloc of 4 GiB", sys(SYS_VM_ALLOC, 0xFFFFF000, 3, 0, 0), -ENOMEM);
+	CHECK("vm_alloc with a bad protection", sys(SYS_VM_ALLOC, 4096, 0x10, 0, 0), -EINVAL);
+	CHECK("vm_free of the program text", sys(SYS_VM_FREE, 0x08048000, 0, 0, 0), -EINVAL);
+	CHECK("vm_free of nothing", sys(SYS_VM_FREE, 0x50000000, 0, 0, 0), -EINVAL);
+	CHECK("door_create with bad flags", sys(SYS_DOOR_CREATE, 0x08048000, 0, 0x80, 0), -EINVAL);
+	CHECK("door_create at a nucleus entry", sys(SYS_DOOR_CREATE, 0xC0100000, 0, 0, 0), -EFAULT);
+	CHECK("door_info of no door", sys(SYS_DOOR_INFO, 3, 0x08048000, 0, 0), -EBADF);
+	CHECK("door_close of -1", sys(SYS_DOOR_CLOSE, (uint32_t)-1, 0, 0, 0), -EBADF);
+	CHECK("door_bind from NULL", sys(SYS_DOOR_BIND, 0, 0, 0, 0), -EFAULT);
+	CHECK("door_return without door_bind", sys(SYS_DOOR_RETURN, 0, 0xBFFF0000, 0, 0), -EINVAL);
+	CHECK("shuttle_info into NULL", sys(SYS_SHUTTLE_INFO, 0, 0, 0, 0), -EFAULT);
+	CHECK("name_lookup from nucleus memory", sys(SYS_NAME_LOOKUP, 0xC0000000, 0, 0, 0),
+	      -EFAULT);
+	CHECK("name_publish of a bad id", sys(SYS_NAME_PUBLISH, (uint32_t) "x", 12345, 0, 0),
+	      -EBADF);
 #undef CHECK
 }
 
