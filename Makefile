@@ -37,9 +37,10 @@ KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 # The user C library and the programs built on it.
 LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o)
-USER_PROGS := hello spin fault badptr threads exiter doortest doorbench
+USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
+USER_EXTRA_demo := $(B)/u/user/counter.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf
@@ -109,7 +110,7 @@ $(B)/test/sprig-test.iso: $(B)/kernel.elf $(ISO_MODULES) boot/grub.cfg tools/mki
 deps:
 	@tools/deps.sh
 
-RUN_MODULES := $(B)/user/hello.elf
+RUN_MODULES := $(B)/user/hello.elf,$(B)/user/demo.elf server,$(B)/user/demo.elf client
 run: deps all
 	tools/qemu.sh --modules "$(RUN_MODULES)"
 
