@@ -206,6 +206,18 @@ static void order_proc(void *cookie, const struct door_request *req, struct door
 	server.norder = 0;
 }
 
+/* Burns three timer ticks, then reports the shuttle it ran on. */
+static void spin_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	uint64_t until = ticks_now() + 3;
+	while (ticks_now() < until)
+		;
+	shuttle_info_t si;
+	shuttle_info(&si);
+	reply_words(rep, &si, sizeof si);
+}
+
 static void quit_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
 {
 	(void)cookie, (void)req;
@@ -244,6 +256,7 @@ static int run_server(int threads)
 	publish("dt.slow", slow_proc, NULL, 0, NULL);
 	publish("dt.order", order_proc, NULL, 0, NULL);
 	publish("dt.quit", quit_proc, NULL, 0, NULL);
+	publish("dt.spin", spin_proc, NULL, 0, NULL);
 	printf("doortest server: ready with %d threads\n", door_pool_threads());
 	while (!server.quit)
 		sleep_ms(20);
@@ -478,6 +491,25 @@ static void check_unref(void)
 	door_close(query);
 }
 
+/* The server runs on the caller's shuttle: its priority, its depth below
+ * the caller, and the CPU it burns charged to the caller's account. */
+static void check_shuttle(void)
+{
+	int spin = lookup("dt.spin");
+	shuttle_info_t before, after, server;
+	door_arg_t a = {NULL, 0, NULL, 0, &server, sizeof server, NULL, 0};
+	shuttle_info(&before);
+	int e = door_call_general(spin, &a);
+	shuttle_info(&after);
+	check("shuttle: the server runs at the caller's priority, one call deep",
+	      e == 0 && server.depth == 1 && server.prio == before.prio && !server.alerted,
+	      "error %d depth %u prio %u (caller %u)", e, server.depth, server.prio, before.prio);
+	check("shuttle: the server's CPU time is charged to the caller",
+	      after.ticks - before.ticks >= 2 && server.ticks >= before.ticks + 2,
+	      "caller %u -> %u ticks, server saw %u", before.ticks, after.ticks, server.ticks);
+	door_close(spin);
+}
+
 static void check_depth(void)
 {
 	int deep = lookup("dt.deep");
@@ -575,6 +607,7 @@ static int run_client(void)
 	check_errors();
 	check_unref();
 	check_depth();
+	check_shuttle();
 	quit_server();
 	return finish("client");
 }
