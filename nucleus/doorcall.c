@@ -198,10 +198,10 @@ static int deliver_results(struct thread *s, struct thread *c, const struct payl
 	int err = 0;
 	if (p->size > out.rsize || p->ndesc > out.rdesc_num)
 		err = -ERANGE;
-	else if (p->inregs)
-		err = copy_out(&c->dom->as, (uint32_t)out.rbuf, p->words, p->size);
-	else if (p->size)
-		err = move_data(&c->dom->as, (uint32_t)out.rbuf, &s->dom->as, p->data, p->size);
+	else if (p->size) /* nothing to copy: any rbuf will do, even NULL */
+		err = p->inregs ? copy_out(&c->dom->as, (uint32_t)out.rbuf, p->words, p->size)
+		                : move_data(&c->dom->as, (uint32_t)out.rbuf, &s->dom->as, p->data,
+		                            p->size);
 	if (!err && p->ndesc)
 		err = pass_doors(s->dom, p->desc, p->ndesc, c->dom, (uint32_t)out.rdesc,
 		                 out.rdesc_num);

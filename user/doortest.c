@@ -112,6 +112,13 @@ static void echo_proc(void *cookie, const struct door_request *req, struct door_
 	rep->size = req->size;
 }
 
+/* Takes the data, answers nothing. */
+static void sink_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	rep->size = 0;
+}
+
 static void probe_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
 {
 	(void)cookie;
@@ -245,6 +252,7 @@ static int run_server(int threads)
 	publish("dt.counter", counter_dispatch, &server.counter_served, 0, NULL);
 	publish("dt.echo", echo_proc, NULL, 0, NULL);
 	publish("dt.probe", probe_proc, NULL, 0, NULL);
+	publish("dt.sink", sink_proc, NULL, 0, NULL);
 	publish("dt.relay", relay_proc, NULL, 0, NULL);
 	publish("dt.deep", deep_proc, NULL, 0, &server.deep_id);
 	publish("dt.unref", unref_proc, &server.unref, DOOR_UNREF, NULL);
@@ -369,6 +377,16 @@ static void check_paths(void)
 	__asm__ volatile("pushfl; andl $~0x4000, (%%esp); popfl" ::: "memory", "cc");
 	check("fast path with the NT flag set", n == (int)sizeof p && p.sum == checksum(&x, 4),
 	      "returned %d", n);
+	/* An empty answer needs no result buffer, on either path. */
+	int sink = lookup("dt.sink");
+	door_arg_t s64 = {small_buf + 1, 64, NULL, 0, NULL, 0, NULL, 0};
+	int e64 = door_call(sink, &s64);
+	door_arg_t s8 = {small_buf + 1, 8, NULL, 0, NULL, 0, NULL, 0};
+	int e8 = door_call(sink, &s8);
+	check("empty answer with no result buffer",
+	      e64 == 0 && s64.data_size == 0 && e8 == 0 && s8.data_size == 0, "errors %d %d", e64,
+	      e8);
+	door_close(sink);
 	door_close(probe);
 	door_close(echo);
 }
