@@ -27,6 +27,11 @@ for mode in icount tcg; do
 	tools/qemu.sh "${flags[@]}" --modules "$mods" --append poweroff=idle --log "$log" \
 		--timeout 600 </dev/null >"$out/$mode.qemu.out" 2>&1 || status=$?
 	sed -i 's/\r//g' "$log"
+	if grep -q '^bench: .* failed: ' "$log"; then
+		echo "bench.sh: calls failed in the $mode run:" >&2
+		grep '^bench: .* failed: ' "$log" >&2
+		exit 1
+	fi
 	if ! grep -q '^bench: done$' "$log" || ((status != 1)); then
 		echo "bench.sh: the $mode run failed (QEMU status $status); see $log" >&2
 		tail -n 20 "$log" >&2

@@ -63,7 +63,8 @@ void *vm_alloc(uint32_t len);
 int vm_free(void *addr);
 
 /* Copies a few bytes (the fast path's at most 16) without a call. */
-static inline void door_copy_small(void *dst, const void *src, uint32_t n)
+static inline __attribute__((always_inline)) void door_copy_small(void *dst, const void *src,
+                                                                  uint32_t n)
 {
 	typedef uint32_t __attribute__((may_alias, aligned(1))) word;
 	word *d = dst;
