@@ -330,6 +330,8 @@ static int call_door(struct thread *c, struct door *d, int mode)
 static int serve_return(struct thread *s, const struct payload *p, uint32_t esp, int mode)
 {
 	struct thread *c = s->dt.caller;
+	if (s->killed)
+		thread_exit(); /* its caller gets -EINTR */
 	if (!uaccess_range_ok(esp, 0))
 		return -EFAULT;
 	s->dt.srv_esp = esp;
@@ -430,8 +432,6 @@ __attribute__((noinline, cold)) static void door_fast_slow_return(struct sysfram
 		f->eax = (uint32_t)-EINVAL;
 		return;
 	}
-	if (s->killed)
-		thread_exit();
 	struct payload p;
 	payload_from_regs(&p, f, size);
 	f->eax = (uint32_t)serve_return(s, &p, f->esp, DOOR_MODE_SYSENTER);
@@ -501,8 +501,6 @@ int door_sys_return(uint32_t resultp, uint32_t esp, int mode)
 	struct payload p = {0, {0, 0, 0, 0}, 0, 0, 0, 0};
 	if (!s->dt.bound)
 		return -EINVAL;
-	if (s->killed)
-		thread_exit();
 	if (resultp) {
 		door_result_t r;
 		if (copy_in(&s->dom->as, &r, resultp, sizeof r) < 0)
