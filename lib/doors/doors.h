@@ -80,20 +80,20 @@ void door_server_entry(void);
 
 /* The fast entry itself: eax = op, the words in ebx esi edi ebp, by
  * sysenter (ecx = esp, edx = where to come back); the words come back
- * replaced by the results. ebp is the frame pointer, so it is saved here
- * and word 3 travels through memory. Returns eax. */
+ * replaced by the results. ebp is the frame pointer, so it is saved here,
+ * and word 3 comes in and goes out through ecx: a memory operand could be
+ * addressed through esp, which the push moves. Returns eax. */
 static inline int door_fast_trap(uint32_t op, uint32_t w[4])
 {
-	uint32_t w3 = w[3];
 	__asm__ volatile("pushl %%ebp\n\t"
-	                 "movl %[w3], %%ebp\n\t"
+	                 "movl %%ecx, %%ebp\n\t"
 	                 "movl %%esp, %%ecx\n\t"
 	                 "movl $1f, %%edx\n\t"
 	                 "sysenter\n"
 	                 "1:\tmovl %%ebp, %%ecx\n\t"
 	                 "popl %%ebp"
-	                 : "+a"(op), "+b"(w[0]), "+S"(w[1]), "+D"(w[2]), "=c"(w[3])
-	                 : [w3] "m"(w3)
+	                 : "+a"(op), "+b"(w[0]), "+S"(w[1]), "+D"(w[2]), "+c"(w[3])
+	                 :
 	                 : "edx", "memory", "cc");
 	return (int)op;
 }
