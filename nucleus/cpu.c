@@ -28,7 +28,8 @@ _Static_assert(sizeof(struct gate) == 8, "IDT gate is 8 bytes");
 _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
 _Static_assert(offsetof(struct trapframe, trapno) == 44, "trapasm.S frame layout");
 _Static_assert(offsetof(struct trapframe, eip) == 52, "trapasm.S frame layout");
-_Static_assert(sizeof(struct sysframe) == 28, "sysenter frame layout");
+_Static_assert(sizeof(struct sysframe) == 36, "sysenter frame layout");
+_Static_assert(offsetof(struct tss, esp0) == 4, "sysenter_entry reads esp0 at 4(%esp)");
 _Static_assert(SEG_KCODE + 8 == SEG_KDATA && SEG_KCODE + 16 == (SEG_UCODE & ~3) &&
                        SEG_KCODE + 24 == (SEG_UDATA & ~3),
                "sysenter needs kcode, kdata, ucode, udata in a row");
@@ -36,13 +37,29 @@ _Static_assert(SEG_KCODE + 8 == SEG_KDATA && SEG_KCODE + 16 == (SEG_UCODE & ~3) 
 extern const uint32_t trap_vectors[48];
 extern void trap128(void);
 
-/* The processor tables; written once at boot, then only tss.esp0 changes. */
+/*
+ * The processor tables; written once at boot, then only tss.esp0 changes.
+ *
+ * sysenter loads ESP from an MSR, and sysenter_entry's first instruction
+ * switches to the thread's stack. A user who sets TF before sysenter gets a
+ * debug trap before that instruction, on the MSR's stack. So the MSR points
+ * at the top of entry_stack, a stack of its own that ends where the TSS
+ * begins: the trap frame lands there, and nothing else in memory is touched
+ * (pointing the MSR into the TSS let a user's trap overwrite the TSS and the
+ * IDT). sysenter_entry reads tss.esp0 at a fixed offset above it.
+ */
+#define ENTRY_STACK_WORDS 256
 static struct {
 	uint64_t gdt[6];
 	struct gate idt[256];
+	uint32_t entry_stack[ENTRY_STACK_WORDS];
 	struct tss tss;
 	int sysenter;
 } cpu;
+
+_Static_assert(offsetof(__typeof__(cpu), tss) ==
+                       offsetof(__typeof__(cpu), entry_stack) + sizeof cpu.entry_stack,
+               "the sysenter entry stack ends at the TSS");
 
 static uint64_t seg_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -67,7 +84,10 @@ static void load_tables(void)
 	                          idtr = {sizeof cpu.idt - 1, (uint32_t)cpu.idt};
 	__asm__ volatile("lgdt %0" : : "m"(gdtr));
 	__asm__ volatile("ljmp %0, $1f\n1:" : : "i"(SEG_KCODE));
-	__asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss" : : "r"(SEG_KDATA));
+	/* DS and ES hold the flat user data segment whenever the nucleus runs
+	 * (trapasm.S says why); SS must be the nucleus's own. */
+	__asm__ volatile("mov %0, %%ss" : : "r"(SEG_KDATA));
+	__asm__ volatile("mov %0, %%ds; mov %0, %%es" : : "r"(SEG_UDATA));
 	__asm__ volatile("mov %0, %%fs; mov %0, %%gs" : : "r"(SEG_UDATA));
 	__asm__ volatile("ltr %w0" : : "r"(SEG_TSS));
 	__asm__ volatile("lidt %0" : : "m"(idtr));
@@ -101,7 +121,7 @@ void cpu_init(void)
 	               !(((a >> 8) & 0xf) == 6 && ((a >> 4) & 0xf) < 3 && (a & 0xf) < 3);
 	if (cpu.sysenter) {
 		wrmsr(MSR_SYSENTER_CS, SEG_KCODE);
-		wrmsr(MSR_SYSENTER_ESP, (uint32_t)&cpu.tss.esp0);
+		wrmsr(MSR_SYSENTER_ESP, (uint32_t)&cpu.tss);
 		wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
 	}
 }

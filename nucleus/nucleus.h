@@ -74,6 +74,7 @@ struct trapframe {
 struct sysframe {
 	uint32_t eax, ebx, esi, edi, ebp;
 	uint32_t eip, esp; /* the user's edx and ecx */
+	uint32_t gs, fs;   /* restored by sysexit_ret: another thread may have changed them */
 };
 
 void trap(struct trapframe *tf);

@@ -45,8 +45,9 @@ static irq_handler irq_handlers[16];
 extern const char sysenter_flags_clean[];
 
 /* A user that sets TF and enters by sysenter gets a debug trap in the
- * nucleus before the entry code clears TF: drop the flag and go on. (Real
- * processors do this; QEMU and Bochs do not, so no test here can show it.) */
+ * nucleus before the entry code clears TF (QEMU and Bochs raise it too):
+ * the first on cpu.c's entry stack, any later one on the thread's stack.
+ * Drop the flag and go on. */
 static int sysenter_single_step(struct trapframe *tf)
 {
 	if (tf->trapno != T_DEBUG || tf->eip < (uint32_t)sysenter_entry ||
@@ -112,6 +113,7 @@ void trap(struct trapframe *tf)
 {
 	int from_user = (tf->cs & 3) == 3;
 	if (tf->trapno == SYSCALL_VECTOR) {
+		tf->eflags &= ~EFLAGS_DF; /* the ABI: clear on return, whichever way it returns */
 		syscall_dispatch((struct sysregs *)tf);
 	} else if (tf->trapno >= IRQ_BASE && tf->trapno < IRQ_BASE + 16) {
 		int irq = (int)tf->trapno - IRQ_BASE;

@@ -5,19 +5,30 @@
  * Vectors 0-47 and 0x80 enter through a stub that pushes an error code (0
  * when the CPU pushes none) and the vector number, then alltraps builds a
  * struct trapframe (nucleus.h: eax ebx esi edi ebp ecx edx gs fs es ds, lowest
- * first), loads the nucleus data segment and calls trap(tf). trapret undoes
- * it and irets; new user threads start there too.
+ * first), loads DS and ES and calls trap(tf). trapret undoes it and irets;
+ * new user threads start there too.
  *
- * sysenter_entry: the CPU arrives with CS/SS from the MSRs, ESP pointing at
- * tss.esp0 (which holds the current thread's stack top), interrupts off, the
- * user's return address in edx and stack pointer in ecx, and the rest of
- * EFLAGS as the user left it: a user's TF traps (#DB) on the first two
- * instructions, which trap() ignores, and the popfl then clears TF, NT, AC
- * and DF. It pushes a struct sysframe, sets DS and ES to the flat user data
- * segment (DPL 3, base 0: the nucleus may use it, and a user cannot make it
- * fault by leaving a null selector there), calls syscall_sysenter(f) -- or
- * door_fast_call(f) or door_fast_return(f) when eax has its top bit set
- * (DOOR_FAST) -- and leaves by sysexit at sysexit_ret.
+ * Segment registers. Whenever the nucleus runs, DS and ES hold the flat
+ * user data segment (SEG_UDATA: DPL 3, base 0, so the nucleus may use it);
+ * every entry loads it and nothing loads anything else. sysexit does not
+ * reload DS and ES, so a thread leaving by sysexit gets that selector
+ * whichever entry the CPU came in by (the nucleus's own data selector would
+ * be nulled by the next iret to user mode, and the thread's next access
+ * would fault). FS and GS belong to the user thread: the nucleus never
+ * changes them, the trap frame and the sysframe save them, and the exits
+ * restore them.
+ *
+ * sysenter_entry: the CPU arrives with CS/SS from the MSRs, ESP at the top
+ * of cpu.c's entry stack (just below the TSS), interrupts off, the user's
+ * return address in edx and stack pointer in ecx, and the rest of EFLAGS as
+ * the user left it. A user's TF raises a debug trap before the first
+ * instruction: it lands on the entry stack and trap() clears TF and comes
+ * back; the traps after the next instructions land on the thread's stack
+ * and are ignored the same way, until the popfl clears TF, NT, AC and DF.
+ * The entry pushes a struct sysframe, loads DS and ES, calls
+ * syscall_sysenter(f) -- or door_fast_call(f) or door_fast_return(f) when
+ * eax has its top bit set (DOOR_FAST) -- and leaves by sysexit at
+ * sysexit_ret.
  */
 #include "boot/layout.h"
 
@@ -89,7 +100,7 @@ alltraps:
 	pushl %esi
 	pushl %ebx
 	pushl %eax
-	movw $0x10, %ax                /* SEG_KDATA */
+	movw $0x23, %ax                /* SEG_UDATA: see the top of the file */
 	movw %ax, %ds
 	movw %ax, %es
 	pushl %esp
@@ -113,15 +124,17 @@ trapret:
 
 	.globl sysenter_entry
 sysenter_entry:
-	movl (%esp), %esp              /* tss.esp0: this thread's stack top */
+	movl 4(%esp), %esp             /* tss.esp0, just above: this thread's stack top */
 	pushl $2                       /* sysenter leaves TF, NT, AC and DF as the */
 	popfl                          /* user set them: start from clean flags */
 	.globl sysenter_flags_clean
 sysenter_flags_clean:
-	pushl %ecx                     /* struct sysframe, highest field first */
+	pushl %fs                      /* struct sysframe, highest field first */
+	pushl %gs
+	pushl %ecx
 	pushl %edx
-	movl $0x23, %edx               /* DS and ES: the flat user data segment, */
-	movl %edx, %ds                 /* whatever the user left in them */
+	movl $0x23, %edx               /* DS and ES: SEG_UDATA, whatever the user */
+	movl %edx, %ds                 /* left in them */
 	movl %edx, %es
 	pushl %ebp
 	pushl %edi
@@ -142,6 +155,8 @@ sysexit_ret:
 	popl %ebp
 	popl %edx                      /* return address */
 	popl %ecx                      /* user stack */
+	popl %gs                       /* the thread's own: another thread's may be loaded */
+	popl %fs
 	sti                            /* takes effect after sysexit */
 	sysexit
 1:	testl $0x40000000, %eax        /* DOOR_FAST_RETURN */
@@ -167,12 +182,16 @@ exit_via_sysframe:
 
 /* exit_to_door_entry(datum, flags, words, eip, esp): the fast path's way
  * into a server thread: iret to eip/esp with eax = datum, ecx = flags,
- * edx = 0 and ebx esi edi ebp taken from the caller's sysframe `words`. */
+ * edx = 0, ebx esi edi ebp taken from the caller's sysframe `words`, and
+ * FS and GS = SEG_UDATA, as the general path's entry frame has them. */
 	.globl exit_to_door_entry
 exit_to_door_entry:
 	movl 12(%esp), %edx            /* words */
 	movl 16(%esp), %ebx            /* eip */
 	movl 20(%esp), %esi            /* esp */
+	movl $0x23, %eax               /* not the caller's FS and GS */
+	movl %eax, %fs
+	movl %eax, %gs
 	movl 4(%esp), %eax             /* datum */
 	movl 8(%esp), %ecx             /* flags */
 	pushl $0x23                    /* the iret frame: ss esp eflags cs eip */

@@ -132,5 +132,6 @@ static inline uint32_t read_ebp(void)
 
 #define EFLAGS_TF 0x00000100u
 #define EFLAGS_IF 0x00000200u
+#define EFLAGS_DF 0x00000400u
 
 #endif

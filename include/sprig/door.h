@@ -87,6 +87,7 @@ typedef struct shuttle_info {
  *   edx  number of doors received (in door_server_t.rdesc)
  *   ebx  data pointer (rbuf or the bulk window), or with DOOR_ENTRY_REGS
  *        ebx esi edi ebp hold the data itself, 16 bytes at most
+ *   ds es fs gs  the user data segment, whichever path the call took
  */
 #define DOOR_ENTRY_SIZE_MASK 0x00ffffffu
 #define DOOR_ENTRY_REGS      0x01000000u /* data in ebx esi edi ebp */

@@ -10,8 +10,10 @@
  *   ecx, edx  sysenter only: the user stack pointer and the return address,
  *             which the nucleus hands back to `sysexit`; clobbered
  *
- * Every other register is preserved; the flags are not (DF is clear and IF
- * set on return). sysenter also resets DS and ES to the user data segment.
+ * Every other register is preserved, FS and GS included, even across a call
+ * that blocks. The flags are not by sysenter (DF is clear and IF set on
+ * return); int $0x80 returns the caller's flags with DF clear. sysenter also
+ * resets DS and ES to the user data segment.
  */
 #ifndef SPRIG_SYSCALL_H
 #define SPRIG_SYSCALL_H
