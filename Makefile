@@ -120,6 +120,7 @@ debug: deps all
 
 bench: deps all
 	@tools/bench.sh
+	@echo; tools/profile.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
 UNIT_TESTS := frame elf pagetable uaccess format share dtable

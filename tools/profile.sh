@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# profile.sh — where a fast door round trip's instructions go. Boots the
+# doorbench server, chain and profile domains under QEMU -icount, waiting
+# for gdb, and lets tools/profile.py single-step a few round trips of the
+# profile loop: it counts every instruction by function and by stage
+# (client, entry, call, switch, server, return, exit). Stepping masks
+# interrupts, so the counts are the same on every run. Writes
+# build/bench/profile.txt and prints it. `make bench` runs it.
+#
+# Usage: tools/profile.sh [ROUNDS]     (round trips traced; default 4)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+out=build/bench
+mkdir -p "$out"
+port=$((20000 + $$ % 20000))
+mods="build/user/doorbench.elf server,build/user/doorbench.elf chain,build/user/doorbench.elf profile fast 1000"
+tools/qemu.sh --icount --modules "$mods" --append poweroff=idle --log "$out/profile.serial" \
+	--timeout 300 -- -gdb "tcp:127.0.0.1:$port" -S </dev/null >"$out/profile.qemu.out" 2>&1 &
+qemu=$!
+trap 'kill $qemu 2>/dev/null || true' EXIT
+rm -f "$out/profile.txt"
+PROFILE_ELF=build/user/doorbench.elf PROFILE_OUT=$out/profile.txt PROFILE_PORT=$port \
+	PROFILE_ROUNDS=${1:-4} timeout 300 gdb -q -batch -nx -ex "file build/kernel.elf" \
+	-x tools/profile.py >"$out/profile.gdb.out" 2>&1 || true
+if [[ ! -s $out/profile.txt ]]; then
+	echo "profile.sh: no profile; see $out/profile.gdb.out" >&2
+	tail -n 20 "$out/profile.gdb.out" >&2
+	exit 1
+fi
+cat "$out/profile.txt"
