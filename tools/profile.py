@@ -17,7 +17,8 @@
 #   other   anything else (a general-path fallback would show here)
 #
 # Environment: PROFILE_ELF (the user program's ELF), PROFILE_OUT (report
-# file), PROFILE_ROUNDS, PROFILE_WARM.
+# file), PROFILE_ROUNDS, PROFILE_WARM, PROFILE_TRACE (a file for one round
+# trip's instructions, one address a line, if set).
 import os
 
 import gdb
@@ -75,6 +76,14 @@ def stage_of(pc, side, fn):
     return NUCLEUS_STAGE.get(fn, "other")
 
 
+def dump(steps, rounds, path):
+    """Writes one round trip's instructions, one line each."""
+    per = len(steps) // rounds
+    with open(path, "w") as f:
+        for pc, side in steps[:per]:
+            f.write("%08x %-7s %s\n" % (pc, stage_of(pc, side, function_at(pc)), function_at(pc)))
+
+
 def report(steps, rounds, path):
     by_fn, by_stage = {}, dict.fromkeys(STAGES, 0)
     for pc, side in steps:
@@ -110,6 +119,8 @@ def main():
     gdb.execute("delete", to_string=True)
     steps = trace(rounds, warm)
     report(steps, rounds, os.environ["PROFILE_OUT"])
+    if os.environ.get("PROFILE_TRACE"):
+        dump(steps, rounds, os.environ["PROFILE_TRACE"])
     gdb.execute("kill", to_string=True)
 
 

@@ -7,7 +7,8 @@
 # profile loop: it counts every instruction by function and by stage
 # (client, entry, call, switch, server, return, exit). Stepping masks
 # interrupts, so the counts are the same on every run. Writes
-# build/bench/profile.txt and prints it. `make bench` runs it.
+# build/bench/profile.txt (and one round trip, instruction by instruction,
+# to build/bench/profile.trace) and prints the report. `make bench` runs it.
 #
 # Usage: tools/profile.sh [ROUNDS]     (round trips traced; default 4)
 set -euo pipefail
@@ -23,6 +24,7 @@ qemu=$!
 trap 'kill $qemu 2>/dev/null || true' EXIT
 rm -f "$out/profile.txt"
 PROFILE_ELF=build/user/doorbench.elf PROFILE_OUT=$out/profile.txt PROFILE_PORT=$port \
+	PROFILE_TRACE=$out/profile.trace \
 	PROFILE_ROUNDS=${1:-4} timeout 300 gdb -q -batch -nx -ex "file build/kernel.elf" \
 	-x tools/profile.py >"$out/profile.gdb.out" 2>&1 || true
 if [[ ! -s $out/profile.txt ]]; then
