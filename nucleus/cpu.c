@@ -9,6 +9,7 @@
  */
 #include "nucleus/nucleus.h"
 #include "nucleus/x86.h"
+#include "nucleus/offsets.h"
 #include <sprig/syscall.h>
 
 struct tss {

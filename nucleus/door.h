@@ -145,6 +145,10 @@ void shuttle_fill_info(const struct thread *t, shuttle_info_t *info);
 /* doorcall.c */
 void door_fast_call(struct sysframe *f);
 void door_fast_return(struct sysframe *f);
+
+/* fastpath.S: the same two in assembly, which the sysenter entry takes
+ * unless door_fast_use_c() was called (the "fastpath=c" boot option). */
+void door_fast_use_c(void);
 int door_sys_call(int id, uint32_t argp, int mode);
 int door_sys_return(uint32_t resultp, uint32_t esp, int mode);
 int door_sys_bind(uint32_t serverp);

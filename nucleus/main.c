@@ -7,7 +7,8 @@
  *
  * Kernel command line options: poweroff=idle (power off when all domains
  * have ended; the status says whether every frame came back), log=debug,
- * selftest=panic (panic once up, to test the panic report).
+ * selftest=panic (panic once up, to test the panic report), fastpath=c
+ * (door fast calls through the C reference, not the assembly).
  *
  * Entry point: nucleus_main.
  */
@@ -179,9 +180,13 @@ void nucleus_main(uint32_t magic, paddr_t info)
 	boot.poweroff_when_idle = cmdline_has("poweroff=idle");
 	if (cmdline_has("log=debug"))
 		log_set_level(LOG_DEBUG);
+	if (cmdline_has("fastpath=c"))
+		door_fast_use_c();
 	klog(LOG_INFO, "nucleus: %u KiB free memory, %d modules, sysenter %s, command line '%s'",
 	     frame_free_count() * 4, boot.nmodules, cpu_has_sysenter() ? "yes" : "no",
 	     boot.cmdline);
+	if (cmdline_has("fastpath=c"))
+		klog(LOG_INFO, "nucleus: door fast path: the C reference");
 	pic_init();
 	timer_init();
 	thread_init();

@@ -26,9 +26,9 @@
  * back; the traps after the next instructions land on the thread's stack
  * and are ignored the same way, until the popfl clears TF, NT, AC and DF.
  * The entry pushes a struct sysframe, loads DS and ES, calls
- * syscall_sysenter(f) -- or door_fast_call(f) or door_fast_return(f) when
- * eax has its top bit set (DOOR_FAST) -- and leaves by sysexit at
- * sysexit_ret.
+ * syscall_sysenter(f) and leaves by sysexit at sysexit_ret; when eax has
+ * its top bit set (DOOR_FAST) it jumps to the door fast path instead
+ * (fastpath.S), with the frame at esp.
  */
 #include "boot/layout.h"
 
@@ -141,9 +141,9 @@ sysenter_flags_clean:
 	pushl %esi
 	pushl %ebx
 	pushl %eax
-	pushl %esp
 	testl %eax, %eax               /* DOOR_FAST set: a door call or return */
-	js 1f
+	js door_fast
+	pushl %esp
 	call syscall_sysenter
 	addl $4, %esp
 	.globl sysexit_ret
@@ -159,14 +159,11 @@ sysexit_ret:
 	popl %fs
 	sti                            /* takes effect after sysexit */
 	sysexit
-1:	testl $0x40000000, %eax        /* DOOR_FAST_RETURN */
+door_fast:                             /* fastpath.S, or its C reference */
+	testl $0x40000000, %eax        /* DOOR_FAST_RETURN */
 	jnz 2f
-	call door_fast_call
-	addl $4, %esp
-	jmp sysexit_ret
-2:	call door_fast_return
-	addl $4, %esp
-	jmp sysexit_ret
+	jmp *door_fast_vectors
+2:	jmp *door_fast_vectors+4
 
 /* exit_via_trapframe(tf), exit_via_sysframe(f): leave for user mode through
  * a frame anywhere in memory; whatever the stack held is abandoned. */
