@@ -9,11 +9,11 @@
 #
 #   client  user code of the calling domain (stub, loop)
 #   entry   sysenter_entry: the nucleus's entry stub, both crossings
-#   call    door_fast_call: the nucleus's call checklist
-#   switch  exit_to_door_entry: the iret into the server thread
+#   call    the nucleus's call checklist (fastpath.S, or the C reference)
+#   switch  past its point of no return: the handoff, the iret to the server
 #   server  user code of the serving domain (entry, dispatch, procedure)
-#   return  door_fast_return: the nucleus's return checklist
-#   exit    sysexit_ret: back to user mode
+#   return  the nucleus's return checklist
+#   exit    past its point of no return: the handoff, sysexit to the caller
 #   other   anything else (a general-path fallback would show here)
 #
 # Environment: PROFILE_ELF (the user program's ELF), PROFILE_OUT (report
@@ -27,9 +27,16 @@ STAGES = ["client", "entry", "call", "switch", "server", "return", "exit", "othe
 NUCLEUS_STAGE = {
     "sysenter_entry": "entry",
     "sysenter_flags_clean": "entry",
+    "door_fast": "entry",
+    "door_fast_call_asm": "call",
+    "door_fast_call_c": "call",
     "door_fast_call": "call",
+    "door_fast_call_switch": "switch",
     "exit_to_door_entry": "switch",
+    "door_fast_return_asm": "return",
+    "door_fast_return_c": "return",
     "door_fast_return": "return",
+    "door_fast_return_switch": "exit",
     "sysexit_ret": "exit",
     "exit_via_sysframe": "exit",
 }
@@ -49,21 +56,23 @@ def pc_now():
 
 
 def trace(rounds, warm):
-    """Steps from the first door_fast_call through warm + rounds round
+    """Steps from the first fast call's checklist through warm + rounds round
     trips; returns the (pc, side) of each instruction of the last rounds.
     side is which domain's user code runs: the caller's until a fast call
     enters a server, the server's until the fast return."""
-    call = int(gdb.parse_and_eval("(unsigned)&door_fast_call"))
-    ret = int(gdb.parse_and_eval("(unsigned)&door_fast_return"))
+    calls = (int(gdb.parse_and_eval("(unsigned)&door_fast_call_asm")),
+             int(gdb.parse_and_eval("(unsigned)&door_fast_call_c")))
+    ret = int(gdb.parse_and_eval("(unsigned)&door_fast_return_asm"))
+    ret_c = int(gdb.parse_and_eval("(unsigned)&door_fast_return_c"))
     seen, side, out = 0, "client", []
     while True:
         pc = pc_now()
-        if pc == call:
+        if pc in calls:
             seen += 1
             side = "server"
             if seen > warm + rounds:
                 return out
-        elif pc == ret:
+        elif pc in (ret, ret_c):
             side = "client"
         if seen > warm:
             out.append((pc, side))
@@ -114,7 +123,8 @@ def main():
     gdb.execute("break run_profile", to_string=True)
     gdb.execute("continue", to_string=True)
     gdb.execute("delete", to_string=True)
-    gdb.execute("break door_fast_call", to_string=True)
+    gdb.execute("break door_fast_call_asm", to_string=True)
+    gdb.execute("break door_fast_call_c", to_string=True)
     gdb.execute("continue", to_string=True)
     gdb.execute("delete", to_string=True)
     steps = trace(rounds, warm)
