@@ -274,10 +274,9 @@ static int role_segs(void)
 	check_door_entry(id, 4, "general");
 	uint32_t out[4] = {0, 0, 0, 0};
 	int e = echo16_no_frame_pointer(id, out);
-	check("16-byte fast call from an esp-addressed frame", e == 0 && out[0] == 0x11111111 &&
-	                                                               out[1] == 0x22222222 &&
-	                                                               out[2] == 0x33333333 &&
-	                                                               out[3] == 0x44444444,
+	check("16-byte fast call from an esp-addressed frame",
+	      e == 0 && out[0] == 0x11111111 && out[1] == 0x22222222 && out[2] == 0x33333333 &&
+	              out[3] == 0x44444444,
 	      "error %d words %08x %08x %08x %08x", e, out[0], out[1], out[2], out[3]);
 	return finish("segs");
 }
