@@ -29,18 +29,20 @@ KOBJS := boot/entry.o \
 	nucleus/trapasm.o nucleus/trap.o nucleus/pic.o nucleus/timer.o nucleus/swtch.o \
 	nucleus/thread.o nucleus/sched.o nucleus/domain.o nucleus/elf.o nucleus/loader.o \
 	nucleus/syscall.o nucleus/door.o nucleus/dtable.o nucleus/shuttle.o nucleus/doorcall.o \
-	nucleus/names.o nucleus/fastpath.o \
+	nucleus/names.o nucleus/fastpath.o nucleus/kobj.o nucleus/domobj.o \
 	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o \
 	lib/c/string.o lib/c/format.o
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
 # The user C library and the programs built on it.
 LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o)
-LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o)
-USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate
+LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o)
+USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild \
+	domtest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
+USER_EXTRA_domtest := $(addprefix $(B)/u/blob/,hello.o fault.o spin.o domchild.o)
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf
@@ -91,6 +93,12 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(B)/user/libdoors.a $(B)/us
 		$(B)/user/libdoors.a $(B)/user/libc.a $(LIBGCC)
 	$(Q)$(OBJDUMP) -d -S $@ > $(@:.elf=.asm)
 	$(Q)$(NM) -n $@ > $(@:.elf=.sym)
+
+# A program's ELF file as data linked into another (domtest loads them
+# through domain objects): symbols _binary_NAME_elf_start and _end.
+$(B)/u/blob/%.o: $(B)/user/%.elf
+	@mkdir -p $(@D)
+	$(Q)cd $(B)/user && $(LD) -m elf_i386 -r -b binary -o ../u/blob/$*.o $*.elf
 
 # Malformed boot modules for the loader tests.
 $(B)/user/garbage.elf:

@@ -4,11 +4,16 @@
  * when its last thread exits, whether it asked to (domain_exit) or was killed
  * for a fault (domain_kill); then every frame it used goes back.
  *
- * Entry points: domain_create, domain_kill, domain_exit, domain_thread_gone,
- * domain_count.
+ * How it ended (end_cause, end_status, end_addr) is recorded once, by the
+ * first of domain_exit, domain_kill, domain_set_end, and goes to its
+ * watcher, if it has one (domobj.c), when it is gone.
+ *
+ * Entry points: domain_create, domain_by_id, domain_kill, domain_exit,
+ * domain_set_end, domain_thread_gone, domain_discard, domain_count.
  */
 #include "nucleus/nucleus.h"
 #include "lib/c/libc.h"
+#include <sprig/kobj.h>
 
 /* The domain table and the number of live domains. */
 static struct {
@@ -41,6 +46,25 @@ struct domain *domain_create(const char *name)
 	return NULL;
 }
 
+/* The live domain with this id, or NULL (ids are never reused). */
+struct domain *domain_by_id(int id)
+{
+	for (int i = 0; i < MAX_DOMAINS; i++)
+		if (domains.d[i].live && domains.d[i].id == id)
+			return &domains.d[i];
+	return NULL;
+}
+
+/* Records how d ends, unless something already did. */
+void domain_set_end(struct domain *d, uint32_t cause, int32_t status, uint32_t addr)
+{
+	if (d->end_cause || d->dying)
+		return;
+	d->end_cause = cause;
+	d->end_status = status;
+	d->end_addr = addr;
+}
+
 static void kill_threads(struct domain *d)
 {
 	struct list_node *pos, *tmp;
@@ -62,6 +86,7 @@ void domain_kill(struct domain *d, const char *fmt, ...)
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	klog(LOG_WARN, "nucleus: domain %s#%d killed: %s", d->name, d->id, why);
+	domain_set_end(d, KOBJ_END_NUCLEUS, -1, 0);
 	d->exit_status = -1;
 	kill_threads(d);
 }
@@ -72,22 +97,39 @@ void domain_exit(struct domain *d, int status)
 	if (d->dying)
 		return;
 	klog(LOG_INFO, "nucleus: domain %s#%d exited with status %d", d->name, d->id, status);
+	domain_set_end(d, KOBJ_END_EXIT, status, 0);
 	d->exit_status = status;
 	kill_threads(d);
 }
 
-/* The last thread of d is exiting (it is current): free the address space
- * after leaving it. */
-void domain_thread_gone(struct domain *d)
+/* d is gone: its watcher hears, its doors go, its memory goes back (after
+ * leaving its address space, if it is the one loaded). */
+static void domain_end(struct domain *d)
 {
-	if (!d->dying)
-		klog(LOG_INFO, "nucleus: domain %s#%d ended with its last thread", d->name, d->id);
+	domain_set_end(d, KOBJ_END_EXIT, 0, 0); /* its threads just ended */
+	d->dying = 1;
+	domobj_domain_ended(d);
 	door_domain_gone(d);
-	aspace_activate(NULL);
+	if (read_cr3() == d->as.cr3)
+		aspace_activate(NULL);
 	aspace_destroy(&d->as);
 	d->live = 0;
 	if (--domains.live == 0)
 		waitq_wake_all(&domains_ended);
+}
+
+/* The last thread of d is exiting (it is current). */
+void domain_thread_gone(struct domain *d)
+{
+	if (!d->dying)
+		klog(LOG_INFO, "nucleus: domain %s#%d ended with its last thread", d->name, d->id);
+	domain_end(d);
+}
+
+/* Ends d, which has no thread (it never started, or its loading failed). */
+void domain_discard(struct domain *d)
+{
+	domain_end(d);
 }
 
 int domain_count(void)

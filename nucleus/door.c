@@ -36,7 +36,8 @@ struct door *door_alloc(struct domain *server, uint32_t entry, uint32_t datum, u
 		d->entry = entry;
 		d->datum = datum;
 		d->flags = flags & (DOOR_UNREF | DOOR_UNREF_MULTI);
-		list_init(&d->unref_link);
+		list_init(&d->unref.link);
+		d->unref.kind = UPCALL_UNREF;
 		return d;
 	}
 	return NULL;
@@ -47,6 +48,8 @@ void door_free(struct door *d)
 {
 	assert(!d->unref_queued && d->refs == 0);
 	d->live = 0;
+	if (d->server == &kobj_nucleus)
+		domobj_released(d);
 }
 
 static int is_external(const struct door *d, const struct domain *holder)
@@ -87,7 +90,7 @@ void door_release(struct door *d, struct domain *holder)
 void door_unref_delivered(struct door *d)
 {
 	d->unref_queued = 0;
-	list_remove(&d->unref_link);
+	list_remove(&d->unref.link);
 	door_put(d);
 }
 

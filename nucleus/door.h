@@ -24,6 +24,24 @@ struct sysframe;
 
 #define MAX_DOORS 1024
 
+/* Work a server pool does on nobody's call, queued on pool->upcalls in
+ * order: a door's unreferenced notification, or a notice (domobj.c). */
+enum upcall_kind { UPCALL_UNREF = 1, UPCALL_NOTICE };
+struct upcall {
+	struct list_node link;
+	enum upcall_kind kind;
+};
+
+struct door;
+
+/* A notice to a door's server from the nucleus (a watched domain's end):
+ * 16 bytes for the server thread's registers. domobj.c makes them. */
+struct notice {
+	struct upcall up;
+	struct door *door; /* held until delivered or dropped */
+	uint32_t words[4];
+};
+
 struct door {
 	int live;
 	uint32_t serial;       /* system-wide number, for door_info */
@@ -33,8 +51,8 @@ struct door {
 	uint32_t refs;     /* table entries anywhere, plus nucleus holds */
 	uint32_t ext_refs; /* table entries outside the server domain */
 	int unref_armed;   /* an unreferenced notification is due when ext_refs hits 0 */
-	int unref_queued;  /* on the server pool's unrefs list */
-	struct list_node unref_link;
+	int unref_queued;  /* on the server pool's upcalls list */
+	struct upcall unref;
 };
 
 /* A domain's door ids. An id is gen << 8 | slot; a closed slot's generation
@@ -52,7 +70,7 @@ struct dtable {
 struct door_pool {
 	struct list_node idle;    /* parked server threads (dt.link) */
 	struct list_node callers; /* callers waiting for a thread, FIFO (dt.link) */
-	struct list_node unrefs;  /* doors whose notification waits for a thread */
+	struct list_node upcalls; /* notifications and notices waiting for a thread */
 	int nthreads;             /* bound server threads, idle or busy */
 };
 
@@ -158,6 +176,33 @@ void door_domain_gone(struct domain *dom);
 void door_pool_notify_unref(struct domain *server, struct door *d);
 void door_pool_fail_door(struct domain *server, struct door *d, int err);
 void door_pool_init(struct door_pool *pool);
+void door_pool_notice(struct notice *n);
+
+/* kobj.c: doors the nucleus serves itself (sprig/kobj.h). */
+enum kobj_kind { KOBJ_DOMAIN_MANAGER = 1, KOBJ_DOMAIN };
+struct kobj_request {
+	struct thread *caller;
+	uint32_t op;
+	const void *in; /* the rest of the message */
+	uint32_t in_size;
+	struct door *door_in; /* a door passed in, or NULL (the caller holds it) */
+};
+struct kobj_reply {
+	int32_t status;
+	uint8_t out[64]; /* OUT, out_size bytes of it */
+	uint32_t out_size;
+	struct door *door_out; /* a door to give back (a new hold), or NULL */
+};
+extern struct domain kobj_nucleus;
+int kobj_call(struct thread *c, struct door *d, int mode);
+struct door *kobj_door(enum kobj_kind kind, uint32_t datum);
+
+/* domobj.c: the domain manager and domain objects. */
+void domobj_manager(const struct kobj_request *rq, struct kobj_reply *rp);
+void domobj_domain(uint32_t id, const struct kobj_request *rq, struct kobj_reply *rp);
+void domobj_domain_ended(struct domain *d);
+void domobj_released(struct door *d);
+void notice_free(struct notice *n);
 
 /* names.c */
 int names_publish(struct domain *dom, const char *name, int id);

@@ -33,7 +33,7 @@ void door_pool_init(struct door_pool *pool)
 {
 	list_init(&pool->idle);
 	list_init(&pool->callers);
-	list_init(&pool->unrefs);
+	list_init(&pool->upcalls);
 	pool->nthreads = 0;
 }
 
@@ -243,19 +243,36 @@ static void finish_call(struct thread *c, int result)
 	c->dt.calling = NULL;
 }
 
-/* Gives server thread s (not running) its next piece of queued work in tf:
- * a pending unreferenced notification first, then the oldest caller.
- * Returns 0 when there is none. */
-static int take_work(struct thread *s, struct trapframe *tf)
+/* Puts the oldest upcall (an unreferenced notification or a notice) of
+ * server thread s's pool into the entry frame tf and takes it off the
+ * queue. The queue must not be empty. */
+static void take_upcall(struct thread *s, struct trapframe *tf)
 {
 	static const uint32_t none[4];
 	struct door_pool *pool = &s->dom->pool;
-	if (!list_empty(&pool->unrefs)) {
-		struct door *d = list_entry(pool->unrefs.next, struct door, unref_link);
-		uint32_t flags =
-		        DOOR_ENTRY_UNREF | (list_empty(&pool->idle) ? DOOR_ENTRY_DEPLETED : 0);
-		entry_frame(tf, d->entry, d->datum, s->dt.srv_esp, flags, 0, none);
-		door_unref_delivered(d);
+	struct upcall *u = list_entry(pool->upcalls.next, struct upcall, link);
+	uint32_t depleted = list_empty(&pool->idle) ? DOOR_ENTRY_DEPLETED : 0;
+	if (u->kind == UPCALL_NOTICE) {
+		struct notice *n = list_entry(u, struct notice, up);
+		uint32_t flags = DOOR_ENTRY_NOTICE | DOOR_ENTRY_REGS | sizeof n->words | depleted;
+		list_remove(&u->link);
+		entry_frame(tf, n->door->entry, n->door->datum, s->dt.srv_esp, flags, 0, n->words);
+		notice_free(n);
+		return;
+	}
+	struct door *d = list_entry(u, struct door, unref);
+	entry_frame(tf, d->entry, d->datum, s->dt.srv_esp, DOOR_ENTRY_UNREF | depleted, 0, none);
+	door_unref_delivered(d);
+}
+
+/* Gives server thread s (not running) its next piece of queued work in tf:
+ * a pending upcall first, then the oldest caller. Returns 0 when there is
+ * none. */
+static int take_work(struct thread *s, struct trapframe *tf)
+{
+	struct door_pool *pool = &s->dom->pool;
+	if (!list_empty(&pool->upcalls)) {
+		take_upcall(s, tf);
 		return 1;
 	}
 	while (!list_empty(&pool->callers)) {
@@ -276,7 +293,7 @@ static int take_work(struct thread *s, struct trapframe *tf)
 static void pool_dispatch(struct door_pool *pool)
 {
 	while (!list_empty(&pool->idle) &&
-	       (!list_empty(&pool->unrefs) || !list_empty(&pool->callers))) {
+	       (!list_empty(&pool->upcalls) || !list_empty(&pool->callers))) {
 		struct thread *s = pool_pop(pool);
 		if (!take_work(s, thread_trapframe(s))) {
 			pool_push(pool, s);
@@ -297,6 +314,8 @@ static int call_door(struct thread *c, struct door *d, int mode)
 		return -EBADF;
 	if (c->dt.depth >= DOOR_DEPTH_MAX)
 		return -EDEADLK;
+	if (sd == &kobj_nucleus)
+		return kobj_call(c, d, mode);
 	if (sd->pool.nthreads == 0)
 		return -EAGAIN;
 	if (c->killed)
@@ -452,7 +471,7 @@ void door_fast_return(struct sysframe *f)
 		goto slow; /* an id given, a reserved bit, or too big */
 	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->killed || f->esp > USER_TOP))
 		goto slow;
-	if (unlikely(pool->callers.next != &pool->callers || pool->unrefs.next != &pool->unrefs))
+	if (unlikely(pool->callers.next != &pool->callers || pool->upcalls.next != &pool->upcalls))
 		goto slow;
 
 	/* POINT OF NO RETURN */
@@ -543,10 +562,19 @@ int door_sys_bind(uint32_t serverp)
 }
 
 /* Fails every caller queued in server's pool for door d (all doors if d is
- * NULL) with err. */
+ * NULL) with err, and drops the notices queued for it. */
 void door_pool_fail_door(struct domain *server, struct door *d, int err)
 {
 	struct list_node *pos, *tmp;
+	list_for_each_safe(pos, tmp, &server->pool.upcalls)
+	{
+		struct upcall *u = list_entry(pos, struct upcall, link);
+		struct notice *n = list_entry(u, struct notice, up);
+		if (u->kind != UPCALL_NOTICE || (d && n->door != d))
+			continue;
+		list_remove(&u->link);
+		notice_free(n);
+	}
 	list_for_each_safe(pos, tmp, &server->pool.callers)
 	{
 		struct thread *c = list_entry(pos, struct thread, dt.link);
@@ -558,10 +586,19 @@ void door_pool_fail_door(struct domain *server, struct door *d, int err)
 	}
 }
 
+/* A notice for n->door's server (live, not revoked): a server thread
+ * delivers it when one is free. */
+void door_pool_notice(struct notice *n)
+{
+	struct door_pool *pool = &n->door->server->pool;
+	list_push_back(&pool->upcalls, &n->up.link);
+	pool_dispatch(pool);
+}
+
 /* d's last outside reference is gone: a server thread delivers the news. */
 void door_pool_notify_unref(struct domain *server, struct door *d)
 {
-	list_push_back(&server->pool.unrefs, &d->unref_link);
+	list_push_back(&server->pool.upcalls, &d->unref.link);
 	pool_dispatch(&server->pool);
 }
 

@@ -160,7 +160,7 @@ door_fast_return_asm:
 	leal DOM_POOL_CALLS(%ebx), %esi        /* queued callers or notifications: */
 	cmpl %esi, (%esi)                      /* the general return takes them */
 	jne return_c
-	leal DOM_POOL_UNREFS(%ebx), %esi
+	leal DOM_POOL_UPCALLS(%ebx), %esi
 	cmpl %esi, (%esi)
 	jne return_c
 	movl T_CALLING(%ecx), %esi

@@ -126,6 +126,25 @@ static void module_name(const char *string, char *name, size_t size)
 	strlcpy(name, base, len + 1 < size ? len + 1 : size);
 }
 
+/* Sets ebx of d's first thread: the id of a door it starts with, or -1. */
+static void give_start_door(struct domain *d, int id)
+{
+	struct thread *t = list_entry(d->threads.next, struct thread, dom_link);
+	thread_trapframe(t)->ebx = (uint32_t)id;
+}
+
+/* The first module gets the domain manager (sprig/kobj.h); nobody else
+ * gets anything. */
+static void hand_out_start_doors(struct domain *d, int first)
+{
+	struct door *dm = first ? kobj_door(KOBJ_DOMAIN_MANAGER, 0) : NULL;
+	int id = dm ? dtable_insert(d, dm) : -1;
+	give_start_door(d, id);
+	if (dm)
+		klog(LOG_INFO, "nucleus: %s#%d holds the domain manager (door %d)", d->name, d->id,
+		     id);
+}
+
 static void start_modules(void)
 {
 	for (int i = 0; i < boot.nmodules; i++) {
@@ -135,10 +154,11 @@ static void start_modules(void)
 		size_t size = boot.module[i].end - boot.module[i].start;
 		struct domain *d = elf_load_domain(name, P2V(boot.module[i].start), size,
 		                                   boot.module[i].string, &why);
-		if (d)
+		if (d) {
 			klog(LOG_INFO, "nucleus: started domain %s#%d (%u bytes)", name, d->id,
 			     (unsigned)size);
-		else
+			hand_out_start_doors(d, i == 0);
+		} else
 			klog(LOG_ERR, "nucleus: module %s refused: %s", name, why);
 	}
 }

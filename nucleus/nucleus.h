@@ -189,10 +189,21 @@ struct domain {
 	int nthreads;
 	struct dtable dtable;  /* its door ids */
 	struct door_pool pool; /* its server threads */
+	/* As a nucleus object (domobj.c, sprig/kobj.h): */
+	int loaded;           /* has memory from an image (DOM_LOAD) */
+	int started;          /* has had a thread */
+	uint32_t end_cause;   /* KOBJ_END_*, once it is ending; 0 before */
+	int32_t end_status;   /* the notice's status (exit status, or vector) */
+	uint32_t end_addr;    /* the notice's address (faults) */
+	struct door *watch;   /* notified when it ends (held), or NULL */
+	uint32_t frame_limit; /* frames it may hold; 0: no limit of its own */
 };
 
 extern struct waitq domains_ended; /* woken when the last domain ends */
 struct domain *domain_create(const char *name);
+struct domain *domain_by_id(int id);
+void domain_discard(struct domain *d);
+void domain_set_end(struct domain *d, uint32_t cause, int32_t status, uint32_t addr);
 void domain_kill(struct domain *d, const char *fmt, ...)
         __attribute__((__format__(__printf__, 2, 3)));
 void domain_exit(struct domain *d, int status);
@@ -247,6 +258,11 @@ struct elf_info {
 int elf_parse(const void *image, size_t size, struct elf_info *info, const char **why);
 struct domain *elf_load_domain(const char *name, const void *image, size_t size, const char *args,
                                const char **why);
+struct elf_start {
+	uint32_t entry, esp, argp; /* the first thread's eip, esp and eax */
+};
+int elf_load_user(struct domain *d, struct aspace *src_as, uint32_t image, uint32_t size,
+                  const char *args, struct elf_start *start, const char **why);
 
 /* syscall.c */
 void syscall_dispatch(struct sysregs *r);

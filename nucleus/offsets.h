@@ -27,12 +27,12 @@
 #define T_SRV_ESP    (T_DT + 132)
 
 /* struct domain */
-#define DOM_CR3         (48 + 4) /* as.cr3 */
-#define DOM_DTABLE_DOOR 1608     /* dtable.door[] */
-#define DOM_DTABLE_GEN  (1608 + 1024)
-#define DOM_POOL_IDLE   3664 /* pool.idle */
-#define DOM_POOL_CALLS  (3664 + 8)
-#define DOM_POOL_UNREFS (3664 + 16)
+#define DOM_CR3          (48 + 4) /* as.cr3 */
+#define DOM_DTABLE_DOOR  1608     /* dtable.door[] */
+#define DOM_DTABLE_GEN   (1608 + 1024)
+#define DOM_POOL_IDLE    3664 /* pool.idle */
+#define DOM_POOL_CALLS   (3664 + 8)
+#define DOM_POOL_UPCALLS (3664 + 16)
 
 /* struct door */
 #define DOOR_SERVER_OFF 8
@@ -53,11 +53,11 @@
 #define SF_FS  32
 
 /* enum thread_state, enum door_wait, DOOR_MODE_* */
-#define TS_RUNNING 2
-#define TS_BLOCKED 3
-#define DWAIT_NONE 0
-#define DWAIT_POOL 1
-#define DWAIT_CALL 3
+#define TS_RUNNING    2
+#define TS_BLOCKED    3
+#define DWAIT_NONE    0
+#define DWAIT_POOL    1
+#define DWAIT_CALL    3
 #define MODE_SYSENTER 1
 #define MODE_FAST     2
 
@@ -83,7 +83,7 @@ OFFSET_IS(DOM_DTABLE_DOOR, struct domain, dtable.door);
 OFFSET_IS(DOM_DTABLE_GEN, struct domain, dtable.gen);
 OFFSET_IS(DOM_POOL_IDLE, struct domain, pool.idle);
 OFFSET_IS(DOM_POOL_CALLS, struct domain, pool.callers);
-OFFSET_IS(DOM_POOL_UNREFS, struct domain, pool.unrefs);
+OFFSET_IS(DOM_POOL_UPCALLS, struct domain, pool.upcalls);
 OFFSET_IS(DOOR_SERVER_OFF, struct door, server);
 OFFSET_IS(DOOR_ENTRY_OFF, struct door, entry);
 OFFSET_IS(DOOR_DATUM_OFF, struct door, datum);

@@ -114,6 +114,7 @@ struct thread *thread_create_user(struct domain *d, uint32_t eip, uint32_t esp, 
 	t->dom = d;
 	list_push_back(&d->threads, &t->dom_link);
 	d->nthreads++;
+	d->started = 1;
 	sched_make_runnable(t);
 	return t;
 }

@@ -10,6 +10,7 @@
 #include "nucleus/nucleus.h"
 #include "nucleus/x86.h"
 #include <sprig/errno.h>
+#include <sprig/kobj.h>
 #include <sprig/syscall.h>
 
 #define T_DEBUG      1
@@ -99,12 +100,15 @@ static void user_exception(struct trapframe *tf)
 		int err = vmm_fault(&d->as, va, tf->err & PF_WRITE);
 		if (err == 0)
 			return;
+		domain_set_end(d, err == -ENOMEM ? KOBJ_END_NUCLEUS : KOBJ_END_FAULT, T_PAGE_FAULT,
+		               va);
 		domain_kill(d, "%s at %#x (%s%s) eip %#x",
 		            err == -ENOMEM ? "out of memory" : "page fault", va,
 		            tf->err & PF_WRITE ? "write" : "read",
 		            tf->err & 1 ? ", protection" : ", not mapped", tf->eip);
 		return;
 	}
+	domain_set_end(d, KOBJ_END_FAULT, (int32_t)tf->trapno, tf->eip);
 	domain_kill(d, "%s (vector %u) at eip %#x", exception_name(tf->trapno), tf->trapno,
 	            tf->eip);
 }

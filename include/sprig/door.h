@@ -94,6 +94,7 @@ typedef struct shuttle_info {
 #define DOOR_ENTRY_UNREF     0x02000000u /* the unreferenced notification */
 #define DOOR_ENTRY_DEPLETED  0x04000000u /* the pool is empty: add threads */
 #define DOOR_ENTRY_BULK      0x08000000u /* data mapped in the bulk window */
+#define DOOR_ENTRY_NOTICE    0x10000000u /* a notice from the nucleus (sprig/kobj.h) */
 
 /*
  * The fast entry (sysenter only), in eax:

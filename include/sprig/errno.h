@@ -21,6 +21,7 @@
 #define EBUSY     16 /* object busy */
 #define EEXIST    17 /* object exists */
 #define EINVAL    22 /* invalid argument */
+#define ENFILE    23 /* the system's door table is full */
 #define EMFILE    24 /* door table full */
 #define ENOSPC    28 /* no space left */
 #define ERANGE    34 /* result buffer too small */

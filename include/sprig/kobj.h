@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Nucleus objects: objects the nucleus itself serves through doors
+ * (docs/processes.md). A domain reaches one only through a door to it;
+ * nobody has one unless given it. The first boot module starts with a door
+ * to the domain manager, its id in ebx (every other module gets -1; crt0
+ * keeps it as sprig_start_door).
+ *
+ * Wire format, as DOOR_INTERFACE's: a call is {uint32_t op; IN}, a reply
+ * {int32_t status; OUT} (just the status when the operation is refused);
+ * a door travels in door_arg_t's desc (in) or rdesc (out). Calls take the
+ * general path; a fast call is served the same way.
+ */
+#ifndef SPRIG_KOBJ_H
+#define SPRIG_KOBJ_H
+
+#include <stdint.h>
+
+#define KOBJ_MSG_MAX  256 /* bytes of a request, op included */
+#define KOBJ_NAME_MAX 32
+
+/* The domain manager. */
+#define DM_CREATE 1 /* kobj_create_in -> {status}, rdesc[0]: the new domain */
+
+struct kobj_create_in {
+	char name[KOBJ_NAME_MAX]; /* NUL-terminated */
+	uint32_t frames;          /* frame limit; 0: the nucleus's default */
+};
+
+/* A domain. Every operation on a domain that has ended answers -ESRCH. */
+#define DOM_LOAD   1 /* kobj_load_in -> kobj_load_out: an ELF image from the caller */
+#define DOM_THREAD 2 /* kobj_thread_in -> {status = thread id} */
+#define DOM_GIVE   3 /* desc[0]: a door -> {status = its id in the domain} */
+#define DOM_KILL   4 /* {int32_t status} -> {0}: ends it */
+#define DOM_WATCH  5 /* desc[0]: a door to notify when it ends -> {0} */
+#define DOM_INFO   6 /* {} -> kobj_info_out */
+
+struct kobj_load_in {
+	uint32_t image, size; /* the ELF file in the caller's memory */
+	char args[200];       /* the argument string, NUL-terminated */
+};
+
+/* Where the first thread should start (DOM_THREAD): entry with esp, and
+ * eax = argp, as the nucleus starts a boot module. */
+struct kobj_load_out {
+	uint32_t entry, esp, argp;
+};
+
+/* The thread starts at eip with esp, eax, and ebx (crt0 keeps ebx as
+ * sprig_start_door: the id of a door the starter gave it, or -1). */
+struct kobj_thread_in {
+	uint32_t eip, esp, eax, ebx;
+};
+
+struct kobj_info_out {
+	uint32_t id, threads;
+};
+
+/*
+ * The notice a watch door gets when its domain ends: its server thread is
+ * entered with DOOR_ENTRY_NOTICE | DOOR_ENTRY_REGS and 16 bytes in ebx esi
+ * edi ebp: struct kobj_notice. No caller waits; the reply is dropped.
+ */
+#define KOBJ_END_EXIT    1 /* status: what it passed to exit (0 if its threads just ended) */
+#define KOBJ_END_FAULT   2 /* detail: the vector, addr: the faulting address (page
+                            * faults) or instruction */
+#define KOBJ_END_KILLED  3 /* status: what DOM_KILL passed */
+#define KOBJ_END_NUCLEUS 4 /* the nucleus ended it (out of memory, over its limit) */
+
+struct kobj_notice {
+	uint32_t domain; /* its id (kobj_info_out.id) */
+	uint32_t cause;  /* KOBJ_END_* */
+	int32_t status;  /* EXIT, KILLED: the status; FAULT: the vector */
+	uint32_t addr;   /* FAULT: the address */
+};
+
+#endif

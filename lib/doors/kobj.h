@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Client stubs for the nucleus objects (include/sprig/kobj.h): the domain
+ * manager and domain objects. Each returns the operation's status (>= 0)
+ * or -errno, from the call or from the nucleus. A program's first door, if
+ * its starter gave it one, is sprig_start_door (-1 otherwise).
+ */
+#ifndef SPRIG_LIB_KOBJ_H
+#define SPRIG_LIB_KOBJ_H
+
+#include <sprig/kobj.h>
+
+#include "lib/doors/doors.h"
+
+extern int sprig_start_door; /* crt0.S */
+
+int dm_create(int dm, const char *name, uint32_t frames); /* -> a door to the domain */
+int dom_load(int dom, const void *image, uint32_t size, const char *args,
+             struct kobj_load_out *out);
+int dom_thread(int dom, const struct kobj_thread_in *in); /* -> thread id */
+int dom_give(int dom, int door);                         /* -> its id there */
+int dom_kill(int dom, int32_t status);
+int dom_watch(int dom, int door);
+int dom_info(int dom, struct kobj_info_out *out);
+
+/* The raw call: op and in_size bytes of IN; OUT of out_size bytes; a door
+ * passed in (door_in >= 0) and one received (*door_out, if not NULL). */
+int kobj_invoke(int id, uint32_t op, const void *in, uint32_t in_size, void *out,
+                uint32_t out_size, int door_in, int *door_out);
+
+#endif

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The domain manager and domain objects (sprig/kobj.h): how a domain that
+ * holds the right doors makes another domain, fills it from an ELF image
+ * in its own memory, gives it doors, starts its threads, kills it, and
+ * hears of its end. A domain door names its domain by id, so a door
+ * outliving its domain names nothing (-ESRCH), never a successor.
+ *
+ * Notices: each domain may have one watch door; when the domain is gone,
+ * its end goes to that door's server as a notice (an upcall with 16 bytes
+ * in registers), from a small table here.
+ *
+ * Entry points: domobj_manager, domobj_domain (from kobj.c),
+ * domobj_domain_ended (domain.c), domobj_released (door.c), notice_free
+ * (doorcall.c).
+ */
+#include "nucleus/nucleus.h"
+#include "lib/c/libc.h"
+#include <sprig/errno.h>
+#include <sprig/kobj.h>
+
+#define MAX_NOTICES 64
+
+/* Notices waiting for a server thread; interrupts off. */
+static struct {
+	struct notice n[MAX_NOTICES];
+	int used[MAX_NOTICES];
+} notices;
+
+static struct notice *notice_alloc(void)
+{
+	for (int i = 0; i < MAX_NOTICES; i++)
+		if (!notices.used[i]) {
+			notices.used[i] = 1;
+			return &notices.n[i];
+		}
+	return NULL;
+}
+
+/* A notice delivered or dropped: its hold on the door goes. */
+void notice_free(struct notice *n)
+{
+	door_put(n->door);
+	notices.used[n - notices.n] = 0;
+}
+
+/* d is gone: its watcher, if it can still be reached, gets the notice. */
+void domobj_domain_ended(struct domain *d)
+{
+	struct door *w = d->watch;
+	if (!w)
+		return;
+	d->watch = NULL;
+	struct notice *n = w->server && !(w->flags & DOOR_REVOKED) ? notice_alloc() : NULL;
+	if (!n) {
+		if (w->server && !(w->flags & DOOR_REVOKED))
+			klog(LOG_WARN, "nucleus: no room for the notice of %s#%d's end", d->name,
+			     d->id);
+		door_put(w);
+		return;
+	}
+	*n = (struct notice){{LIST_INIT(n->up.link), UPCALL_NOTICE},
+	                     w,
+	                     {(uint32_t)d->id, d->end_cause, (uint32_t)d->end_status, d->end_addr}};
+	door_pool_notice(n); /* the notice holds w now */
+}
+
+/* The last door to a nucleus object is gone. A domain that never ran goes
+ * with it (nobody could ever start it); one that runs goes on. */
+void domobj_released(struct door *d)
+{
+	if (d->entry != KOBJ_DOMAIN)
+		return;
+	struct domain *dom = domain_by_id((int)d->datum);
+	if (dom && !dom->started && !dom->dying)
+		domain_discard(dom);
+}
+
+/* Copies IN of exactly size bytes from rq, or says why not. */
+static int take_in(const struct kobj_request *rq, void *in, uint32_t size)
+{
+	if (rq->in_size != size)
+		return -EINVAL;
+	memcpy(in, rq->in, size);
+	return 0;
+}
+
+static void put_out(struct kobj_reply *rp, const void *out, uint32_t size)
+{
+	memcpy(rp->out, out, size);
+	rp->out_size = size;
+}
+
+/* DM_CREATE: a new empty domain, and a door to it in the reply. */
+static int dm_create(const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	struct kobj_create_in in;
+	if (take_in(rq, &in, sizeof in) < 0)
+		return -EINVAL;
+	if (in.name[0] == 0 || strnlen(in.name, sizeof in.name) == sizeof in.name)
+		return -EINVAL; /* empty, or not terminated */
+	struct domain *d = domain_create(in.name);
+	if (!d)
+		return -EAGAIN;
+	d->frame_limit = in.frames;
+	struct door *door = kobj_door(KOBJ_DOMAIN, (uint32_t)d->id);
+	if (!door) {
+		domain_discard(d);
+		return -ENFILE;
+	}
+	door_get(door); /* the reply's hold */
+	rp->door_out = door;
+	klog(LOG_INFO, "nucleus: domain %s#%d created by %s#%d", d->name, d->id,
+	     rq->caller->dom->name, rq->caller->dom->id);
+	return 0;
+}
+
+void domobj_manager(const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	switch (rq->op) {
+	case DM_CREATE: rp->status = dm_create(rq, rp); break;
+	default: rp->status = -ENOSYS; break;
+	}
+}
+
+/* DOM_LOAD: the caller's ELF image into the empty domain d. */
+static int dom_load(struct domain *d, const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	struct kobj_load_in in;
+	if (take_in(rq, &in, sizeof in) < 0)
+		return -EINVAL;
+	if (strnlen(in.args, sizeof in.args) == sizeof in.args)
+		return -EINVAL;
+	if (d->loaded || d->started)
+		return -EBUSY;
+	struct elf_start start;
+	const char *why;
+	int err = elf_load_user(d, &rq->caller->dom->as, in.image, in.size, in.args, &start, &why);
+	if (err < 0) {
+		klog(LOG_WARN, "nucleus: loading %s#%d: %s", d->name, d->id, why);
+		aspace_destroy(&d->as); /* back to empty, for another try */
+		if (aspace_create(&d->as) < 0)
+			domain_discard(d);
+		return err;
+	}
+	d->loaded = 1;
+	struct kobj_load_out out = {start.entry, start.esp, start.argp};
+	put_out(rp, &out, sizeof out);
+	return 0;
+}
+
+/* DOM_THREAD: a thread of d at eip with esp and eax. */
+static int dom_thread(struct domain *d, const struct kobj_request *rq)
+{
+	struct kobj_thread_in in;
+	if (take_in(rq, &in, sizeof in) < 0)
+		return -EINVAL;
+	if (!uaccess_range_ok(in.eip, 1) || !uaccess_range_ok(in.esp, 0))
+		return -EFAULT;
+	struct thread *t = thread_create_user(d, in.eip, in.esp, in.eax);
+	if (!t)
+		return -EAGAIN;
+	thread_trapframe(t)->ebx = in.ebx;
+	return t->id;
+}
+
+/* DOM_GIVE: a copy of the door passed, into d's table. */
+static int dom_give(struct domain *d, const struct kobj_request *rq)
+{
+	if (!rq->door_in || rq->in_size != 0)
+		return -EINVAL;
+	if (d->dtable.used >= DOOR_TABLE_SIZE)
+		return -EMFILE;
+	return dtable_insert(d, rq->door_in);
+}
+
+/* DOM_KILL: d ends, its end says KILLED with the status given. */
+static int dom_kill(struct domain *d, const struct kobj_request *rq)
+{
+	int32_t status;
+	if (take_in(rq, &status, sizeof status) < 0)
+		return -EINVAL;
+	domain_set_end(d, KOBJ_END_KILLED, status, 0);
+	if (!d->started) {
+		domain_discard(d);
+		return 0;
+	}
+	domain_kill(d, "by %s#%d (status %d)", rq->caller->dom->name, rq->caller->dom->id,
+	            status);
+	return 0;
+}
+
+/* DOM_WATCH: the door to notify when d ends (replacing any earlier one). */
+static int dom_watch(struct domain *d, const struct kobj_request *rq)
+{
+	if (!rq->door_in || rq->in_size != 0)
+		return -EINVAL;
+	if (rq->door_in->server == &kobj_nucleus)
+		return -EINVAL; /* the nucleus takes no notices */
+	door_get(rq->door_in);
+	if (d->watch)
+		door_put(d->watch);
+	d->watch = rq->door_in;
+	return 0;
+}
+
+static int dom_info(struct domain *d, const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	if (rq->in_size != 0)
+		return -EINVAL;
+	struct kobj_info_out out = {(uint32_t)d->id, (uint32_t)d->nthreads};
+	put_out(rp, &out, sizeof out);
+	return 0;
+}
+
+void domobj_domain(uint32_t id, const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	struct domain *d = domain_by_id((int)id);
+	if (!d || d->dying) {
+		rp->status = -ESRCH;
+		return;
+	}
+	switch (rq->op) {
+	case DOM_LOAD: rp->status = dom_load(d, rq, rp); break;
+	case DOM_THREAD: rp->status = dom_thread(d, rq); break;
+	case DOM_GIVE: rp->status = dom_give(d, rq); break;
+	case DOM_KILL: rp->status = dom_kill(d, rq); break;
+	case DOM_WATCH: rp->status = dom_watch(d, rq); break;
+	case DOM_INFO: rp->status = dom_info(d, rq, rp); break;
+	default: rp->status = -ENOSYS; break;
+	}
+}
