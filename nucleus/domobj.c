@@ -185,8 +185,7 @@ static int dom_kill(struct domain *d, const struct kobj_request *rq)
 		domain_discard(d);
 		return 0;
 	}
-	domain_kill(d, "by %s#%d (status %d)", rq->caller->dom->name, rq->caller->dom->id,
-	            status);
+	domain_kill(d, "by %s#%d (status %d)", rq->caller->dom->name, rq->caller->dom->id, status);
 	return 0;
 }
 
@@ -201,6 +200,36 @@ static int dom_watch(struct domain *d, const struct kobj_request *rq)
 	if (d->watch)
 		door_put(d->watch);
 	d->watch = rq->door_in;
+	return 0;
+}
+
+/* DOM_CLONE: a new domain with a copy-on-write copy of d's memory, and a
+ * door to it in the reply; no threads, no doors (the caller gives those). */
+static int dom_clone(struct domain *d, const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	char name[KOBJ_NAME_MAX];
+	if (take_in(rq, name, sizeof name) < 0)
+		return -EINVAL;
+	if (name[0] == 0 || strnlen(name, sizeof name) == sizeof name)
+		return -EINVAL;
+	struct domain *c = domain_create(name);
+	if (!c)
+		return -EAGAIN;
+	struct door *door = kobj_door(KOBJ_DOMAIN, (uint32_t)c->id);
+	if (!door) {
+		domain_discard(c);
+		return -ENFILE;
+	}
+	door_get(door); /* the reply's hold */
+	if (vmm_clone(&c->as, &d->as) < 0) {
+		domain_discard(c);
+		door_put(door);
+		return -ENOMEM;
+	}
+	c->loaded = 1;
+	c->frame_limit = d->frame_limit;
+	rp->door_out = door;
+	klog(LOG_INFO, "nucleus: domain %s#%d cloned from %s#%d", c->name, c->id, d->name, d->id);
 	return 0;
 }
 
@@ -227,6 +256,7 @@ void domobj_domain(uint32_t id, const struct kobj_request *rq, struct kobj_reply
 	case DOM_KILL: rp->status = dom_kill(d, rq); break;
 	case DOM_WATCH: rp->status = dom_watch(d, rq); break;
 	case DOM_INFO: rp->status = dom_info(d, rq, rp); break;
+	case DOM_CLONE: rp->status = dom_clone(d, rq, rp); break;
 	default: rp->status = -ENOSYS; break;
 	}
 }

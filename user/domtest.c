@@ -16,13 +16,12 @@
  */
 #include "lib/doors/kobj.h"
 
-#define IMAGE(name)                                                                                \
-	extern const char _binary_##name##_elf_start[], _binary_##name##_elf_end[];
+#define IMAGE(name) extern const char _binary_##name##_elf_start[], _binary_##name##_elf_end[];
 IMAGE(hello)
 IMAGE(fault)
 IMAGE(spin)
 IMAGE(domchild)
-#define IMAGE_AT(name) _binary_##name##_elf_start
+#define IMAGE_AT(name)   _binary_##name##_elf_start
 #define IMAGE_SIZE(name) ((uint32_t)(_binary_##name##_elf_end - _binary_##name##_elf_start))
 
 static int checks, failures;
@@ -162,8 +161,8 @@ static void check_fault(int dm, int watch)
 /* domchild calls the door it was given and exits with the answer. */
 static void check_give(int dm, int watch, int answer)
 {
-	int dom = start(dm, watch, "domchild", IMAGE_AT(domchild), IMAGE_SIZE(domchild),
-	                "domchild", answer);
+	int dom = start(dm, watch, "domchild", IMAGE_AT(domchild), IMAGE_SIZE(domchild), "domchild",
+	                answer);
 	const struct kobj_notice *n = notice_for(domain_id(dom));
 	check("a door given to a new domain reaches it (it exits with the answer, 42)",
 	      n && n->cause == KOBJ_END_EXIT && n->status == 42, "notice %s cause %u status %d",
@@ -174,8 +173,8 @@ static void check_give(int dm, int watch, int answer)
 /* A running spinner killed; a domain killed before it ever ran. */
 static void check_kill(int dm, int watch)
 {
-	int dom = start(dm, watch, "spin", IMAGE_AT(spin), IMAGE_SIZE(spin), "spin victim 1000",
-	                -1);
+	int dom =
+	        start(dm, watch, "spin", IMAGE_AT(spin), IMAGE_SIZE(spin), "spin victim 1000", -1);
 	uint32_t id = domain_id(dom);
 	sleep_ms(30);
 	int err = dom_kill(dom, 9);
@@ -197,6 +196,30 @@ static void check_kill(int dm, int watch)
 	door_close(dom);
 }
 
+/* A loaded, never started hello cloned: both run from the same image and
+ * stack (its arguments), each on its own copy, and both exit 0. */
+static void check_clone(int dm, int watch)
+{
+	struct kobj_load_out at;
+	int p = dm_create(dm, "parent", 0);
+	int err = dom_load(p, IMAGE_AT(hello), IMAGE_SIZE(hello), "cloned before it ran", &at);
+	int c = dom_clone(p, "clone");
+	int w1 = dom_watch(p, watch), w2 = dom_watch(c, watch);
+	struct kobj_thread_in t = {at.entry, at.esp, at.argp, (uint32_t)-1};
+	int t1 = dom_thread(p, &t), t2 = dom_thread(c, &t);
+	uint32_t pid = domain_id(p), cid = domain_id(c);
+	const struct kobj_notice *np = notice_for(pid), *nc = notice_for(cid);
+	check("a clone runs on a copy of its parent's memory; both exit 0",
+	      err == 0 && c >= 0 && w1 == 0 && w2 == 0 && t1 > 0 && t2 > 0 && pid != cid && np &&
+	              nc && np->cause == KOBJ_END_EXIT && nc->cause == KOBJ_END_EXIT &&
+	              np->status == 0 && nc->status == 0,
+	      "load %d clone %d watch %d %d threads %d %d notices %s %s", err, c, w1, w2, t1, t2,
+	      np ? "yes" : "no", nc ? "yes" : "no");
+	check_err("cloning an ended domain", dom_clone(p, "late"), -ESRCH);
+	door_close(p);
+	door_close(c);
+}
+
 /* ------------------------------------------------------------- hostile */
 
 static void check_bad_loads(int dm)
@@ -206,11 +229,15 @@ static void check_bad_loads(int dm)
 	memset(garbage, 0x5a, sizeof garbage);
 	int dom = dm_create(dm, "target", 0);
 	check_err("load from NULL", dom_load(dom, NULL, 4096, "", &at), -EFAULT);
-	check_err("load from nucleus memory", dom_load(dom, (void *)0xC0100000, 4096, "", &at), -EFAULT);
-	check_err("load from unmapped memory", dom_load(dom, (void *)0x70000000, 8192, "", &at), -EFAULT);
+	check_err("load from nucleus memory", dom_load(dom, (void *)0xC0100000, 4096, "", &at),
+	          -EFAULT);
+	check_err("load from unmapped memory", dom_load(dom, (void *)0x70000000, 8192, "", &at),
+	          -EFAULT);
 	check_err("load of garbage", dom_load(dom, garbage, sizeof garbage, "", &at), -ENOEXEC);
-	check_err("load of a truncated image", dom_load(dom, IMAGE_AT(hello), 300, "", &at), -ENOEXEC);
-	check_err("load of a zero-length image", dom_load(dom, IMAGE_AT(hello), 0, "", &at), -ENOEXEC);
+	check_err("load of a truncated image", dom_load(dom, IMAGE_AT(hello), 300, "", &at),
+	          -ENOEXEC);
+	check_err("load of a zero-length image", dom_load(dom, IMAGE_AT(hello), 0, "", &at),
+	          -ENOEXEC);
 	int err = dom_load(dom, IMAGE_AT(hello), IMAGE_SIZE(hello), "after failures", &at);
 	check("a good load after the bad ones", err == 0, "got %d", err);
 	err = dom_load(dom, IMAGE_AT(hello), IMAGE_SIZE(hello), "again", &at);
@@ -270,6 +297,7 @@ static int role_manager(void)
 	check_fault(dm, watch);
 	check_give(dm, watch, answer);
 	check_kill(dm, watch);
+	check_clone(dm, watch);
 	check_bad_loads(dm);
 	check_bad_requests(dm);
 	return finish("manager");

@@ -2,9 +2,10 @@
 /*
  * Page sharing for bulk door transfers: the source's pages are mapped into
  * the destination copy-on-write instead of being copied, and unmapped when
- * the destination is done with them.
+ * the destination is done with them; and for fork, a whole address space
+ * cloned the same way.
  *
- * Entry points: vmm_share, vmm_unmap.
+ * Entry points: vmm_share, vmm_unmap, vmm_clone.
  */
 #include "vmm/vmm.h"
 #include <sprig/errno.h>
@@ -87,4 +88,35 @@ void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len)
 		*pte = 0;
 		vmm_flush_page(as, va);
 	}
+}
+
+/* Makes dst (new and empty) a copy-on-write copy of src for a fork: the
+ * same regions, and every page src has mapped shared read-only until one
+ * side writes to it; pages src never touched stay demand-zero in both.
+ * Returns 0, or -ENOMEM with dst holding a partial copy for its owner to
+ * destroy. */
+int vmm_clone(struct aspace *dst, struct aspace *src)
+{
+	int err = 0;
+	for (int i = 0; i < src->nregions && !err; i++) {
+		const struct region *r = &src->regions[i];
+		if (aspace_add_region(dst, r->start, r->end, r->prot) < 0)
+			return -ENOMEM;
+		for (uint32_t va = r->start; va < r->end; va += PAGE_SIZE) {
+			pte_t *spte = pt_lookup(src->pd, va);
+			if (!spte || !(*spte & PTE_P))
+				continue;
+			pte_t *dpte = pt_ensure(dst->pd, va);
+			if (!dpte) {
+				err = -ENOMEM;
+				break;
+			}
+			if (*spte & PTE_W)
+				*spte = (*spte & ~PTE_W) | PTE_COW;
+			frame_ref(PTE_ADDR(*spte));
+			*dpte = PTE_ADDR(*spte) | PTE_P | PTE_U | (*spte & PTE_COW);
+		}
+	}
+	vmm_flush_all(src);
+	return err;
 }

@@ -109,6 +109,7 @@ void vmm_flush_all(const struct aspace *as);
 int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
               uint32_t npages);
 void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len);
+int vmm_clone(struct aspace *dst, struct aspace *src);
 
 /* uaccess.c: copies that turn a bad user range into -EFAULT. `as` need not
  * be the current address space. */

@@ -34,6 +34,10 @@ struct kobj_create_in {
 #define DOM_KILL   4 /* {int32_t status} -> {0}: ends it */
 #define DOM_WATCH  5 /* desc[0]: a door to notify when it ends -> {0} */
 #define DOM_INFO   6 /* {} -> kobj_info_out */
+#define DOM_CLONE                                                                                  \
+	7 /* {char name[KOBJ_NAME_MAX]} -> {status}, rdesc[0]: a new domain                        \
+	   * whose memory is a copy-on-write copy of this one's (fork);                            \
+	   * no threads, no doors */
 
 struct kobj_load_in {
 	uint32_t image, size; /* the ELF file in the caller's memory */
@@ -61,9 +65,10 @@ struct kobj_info_out {
  * entered with DOOR_ENTRY_NOTICE | DOOR_ENTRY_REGS and 16 bytes in ebx esi
  * edi ebp: struct kobj_notice. No caller waits; the reply is dropped.
  */
-#define KOBJ_END_EXIT    1 /* status: what it passed to exit (0 if its threads just ended) */
-#define KOBJ_END_FAULT   2 /* detail: the vector, addr: the faulting address (page
-                            * faults) or instruction */
+#define KOBJ_END_EXIT 1 /* status: what it passed to exit (0 if its threads just ended) */
+#define KOBJ_END_FAULT                                                                             \
+	2                  /* detail: the vector, addr: the faulting address (page                 \
+	                    * faults) or instruction */
 #define KOBJ_END_KILLED  3 /* status: what DOM_KILL passed */
 #define KOBJ_END_NUCLEUS 4 /* the nucleus ended it (out of memory, over its limit) */
 

@@ -4,12 +4,12 @@
  * door and unpacks {status; OUT} (lib/doors/kobj.h).
  *
  * Entry points: kobj_invoke, dm_create, dom_load, dom_thread, dom_give,
- * dom_kill, dom_watch, dom_info.
+ * dom_kill, dom_watch, dom_info, dom_clone.
  */
 #include "lib/doors/kobj.h"
 
-int kobj_invoke(int id, uint32_t op, const void *in, uint32_t in_size, void *out,
-                uint32_t out_size, int door_in, int *door_out)
+int kobj_invoke(int id, uint32_t op, const void *in, uint32_t in_size, void *out, uint32_t out_size,
+                int door_in, int *door_out)
 {
 	struct {
 		uint32_t op;
@@ -24,8 +24,8 @@ int kobj_invoke(int id, uint32_t op, const void *in, uint32_t in_size, void *out
 	msg.op = op;
 	memcpy(msg.in, in, in_size);
 	door_desc_t din = {door_in, 0}, dout = {-1, 0};
-	door_arg_t a = {&msg, 4 + in_size, door_in >= 0 ? &din : NULL, door_in >= 0 ? 1 : 0,
-	                &rep, 4 + out_size, door_out ? &dout : NULL, door_out ? 1 : 0};
+	door_arg_t a = {&msg, 4 + in_size,  door_in >= 0 ? &din : NULL, door_in >= 0 ? 1 : 0,
+	                &rep, 4 + out_size, door_out ? &dout : NULL,    door_out ? 1 : 0};
 	int err = door_call(id, &a);
 	if (err < 0)
 		return err;
@@ -51,8 +51,7 @@ int dm_create(int dm, const char *name, uint32_t frames)
 	return err < 0 ? err : door;
 }
 
-int dom_load(int dom, const void *image, uint32_t size, const char *args,
-             struct kobj_load_out *out)
+int dom_load(int dom, const void *image, uint32_t size, const char *args, struct kobj_load_out *out)
 {
 	struct kobj_load_in in = {(uint32_t)(uintptr_t)image, size, {0}};
 	strlcpy(in.args, args, sizeof in.args);
@@ -82,4 +81,14 @@ int dom_watch(int dom, int door)
 int dom_info(int dom, struct kobj_info_out *out)
 {
 	return kobj_invoke(dom, DOM_INFO, NULL, 0, out, sizeof *out, -1, NULL);
+}
+
+/* A copy-on-write copy of the domain, called name; returns a door to it. */
+int dom_clone(int dom, const char *name)
+{
+	char in[KOBJ_NAME_MAX] = {0};
+	strlcpy(in, name, sizeof in);
+	int door = -1;
+	int err = kobj_invoke(dom, DOM_CLONE, in, sizeof in, NULL, 0, -1, &door);
+	return err < 0 ? err : door;
 }

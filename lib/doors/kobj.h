@@ -18,14 +18,15 @@ int dm_create(int dm, const char *name, uint32_t frames); /* -> a door to the do
 int dom_load(int dom, const void *image, uint32_t size, const char *args,
              struct kobj_load_out *out);
 int dom_thread(int dom, const struct kobj_thread_in *in); /* -> thread id */
-int dom_give(int dom, int door);                         /* -> its id there */
+int dom_give(int dom, int door);                          /* -> its id there */
 int dom_kill(int dom, int32_t status);
 int dom_watch(int dom, int door);
 int dom_info(int dom, struct kobj_info_out *out);
+int dom_clone(int dom, const char *name); /* -> a door to the copy */
 
 /* The raw call: op and in_size bytes of IN; OUT of out_size bytes; a door
  * passed in (door_in >= 0) and one received (*door_out, if not NULL). */
-int kobj_invoke(int id, uint32_t op, const void *in, uint32_t in_size, void *out,
-                uint32_t out_size, int door_in, int *door_out);
+int kobj_invoke(int id, uint32_t op, const void *in, uint32_t in_size, void *out, uint32_t out_size,
+                int door_in, int *door_out);
 
 #endif
