@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# deps.sh — check that every host tool the build and the tests need is here
-# (cross compiler, QEMU, GRUB's ISO tools, Bochs with its term display and
-# BIOSes, CMocka, mke2fs, gnuplot, clang-format, script, timeout, cc, make).
+# deps.sh — check that every host tool, header and library the build and
+# the tests need is here (cross compiler, QEMU, GRUB's ISO tools, Bochs with
+# its term display and BIOSes, the host C headers and CMocka for the unit
+# tests, mke2fs, gnuplot, clang-format, script, timeout, cc, make, gdb).
 # All present: exit 0 silently. Something missing: as root, install the
 # Debian packages that provide it with one apt-get install; otherwise print
 # the command to run and exit 1. make run, test and bench call it first.
@@ -39,7 +40,10 @@ find_missing() {
 	check bochs-term exists '/usr/lib/*/bochs/plugins/libbx_term_gui.so'
 	check bochsbios exists /usr/share/bochs/BIOS-bochs-latest
 	check vgabios exists /usr/share/vgabios/vgabios.bin
+	check libc6-dev exists /usr/include/stdio.h
+	check libc6-dev exists /usr/include/setjmp.h
 	check libcmocka-dev exists /usr/include/cmocka.h
+	check libcmocka-dev exists '/usr/lib/*/libcmocka.so'
 	check e2fsprogs have_sbin mke2fs
 	check gnuplot-nox have gnuplot
 	check clang-format have clang-format
