@@ -10,6 +10,7 @@
  * frame_alloc, frame_ref, frame_free, frame_free_count, frame_total_count.
  */
 #include "vmm/vmm.h"
+#include <sprig/errno.h>
 #include "lib/c/libc.h"
 #include "nucleus/panic.h"
 
@@ -99,13 +100,17 @@ static uint32_t frame_index_checked(paddr_t pa, const char *who)
 	return i;
 }
 
-/* Adds a reference to an allocated frame (a second mapping of it). */
-void frame_ref(paddr_t pa)
+/* Adds a reference to an allocated frame (a second mapping of it).
+ * Returns 0, or -EOVERFLOW when the frame already has FRAME_MAX_REF: the
+ * caller maps a copy instead (users decide how often a page is mapped,
+ * so this is their doing, never the nucleus's panic). */
+int frame_ref(paddr_t pa)
 {
 	uint32_t i = frame_index_checked(pa, "frame_ref");
 	if (frames.count[i] >= FRAME_MAX_REF)
-		panic("frame_ref: %#x has too many references", pa);
+		return -EOVERFLOW;
 	frames.count[i]++;
+	return 0;
 }
 
 /* Drops a reference; the frame is free again when the last one goes. */

@@ -9,6 +9,7 @@
  */
 #include "vmm/vmm.h"
 #include <sprig/errno.h>
+#include "lib/c/libc.h"
 
 /* The PTE of the page at va in src, made present and read-only
  * (copy-on-write if it was writable); NULL if src cannot read it. The TLB
@@ -26,6 +27,22 @@ static pte_t *share_source(struct aspace *src, uint32_t va)
 	if (*pte & PTE_W)
 		*pte = (*pte & ~PTE_W) | PTE_COW;
 	return pte;
+}
+
+/* Another mapping of the frame at pa for a sharer: pa itself with a new
+ * reference, or, when pa has all the references a frame can count, a
+ * private copy (*flags becomes writable: nobody else maps it). 0 on out of
+ * memory. */
+static paddr_t share_frame(paddr_t pa, uint32_t *flags)
+{
+	if (frame_ref(pa) == 0)
+		return pa;
+	paddr_t copy = frame_alloc();
+	if (copy) {
+		memcpy(PHYS_TO_VIRT(copy), PHYS_TO_VIRT(pa), PAGE_SIZE);
+		*flags = (*flags & ~PTE_COW) | PTE_W;
+	}
+	return copy;
 }
 
 /* Maps npages pages of src at src_va into dst at dst_va, copy-on-write on
@@ -62,11 +79,15 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 			}
 			if (*spte & PTE_W)
 				*spte = (*spte & ~PTE_W) | PTE_COW;
-			paddr_t pa = PTE_ADDR(*spte);
-			frame_ref(pa);
+			uint32_t flags = PTE_P | PTE_U | PTE_COW;
+			paddr_t pa = share_frame(PTE_ADDR(*spte), &flags);
+			if (!pa) {
+				err = -ENOMEM;
+				break;
+			}
 			if (*dpte & PTE_P)
 				frame_free(PTE_ADDR(*dpte));
-			*dpte = pa | PTE_P | PTE_U | PTE_COW;
+			*dpte = pa | flags;
 		}
 		npages -= run;
 		src_va += run * PAGE_SIZE;
@@ -113,8 +134,16 @@ int vmm_clone(struct aspace *dst, struct aspace *src)
 			}
 			if (*spte & PTE_W)
 				*spte = (*spte & ~PTE_W) | PTE_COW;
-			frame_ref(PTE_ADDR(*spte));
-			*dpte = PTE_ADDR(*spte) | PTE_P | PTE_U | (*spte & PTE_COW);
+			uint32_t flags = PTE_P | PTE_U | (*spte & PTE_COW);
+			paddr_t pa = share_frame(PTE_ADDR(*spte), &flags);
+			if (!pa) {
+				err = -ENOMEM;
+				break;
+			}
+			if (!(r->prot & VM_WRITE))
+				flags &= ~PTE_W; /* a private copy of read-only text stays read-only
+				                  */
+			*dpte = pa | flags;
 		}
 	}
 	vmm_flush_all(src);

@@ -50,7 +50,7 @@ void frame_init(paddr_t limit);
 void frame_release_range(paddr_t start, paddr_t end); /* rounded inward */
 void frame_reserve_range(paddr_t start, paddr_t end); /* rounded outward */
 paddr_t frame_alloc(void);   /* zero-filled frame, or 0 when none is free */
-void frame_ref(paddr_t pa);  /* one more user of an allocated frame */
+int frame_ref(paddr_t pa);   /* one more user of an allocated frame; -EOVERFLOW if full */
 void frame_free(paddr_t pa); /* drops one user; frees on the last */
 uint32_t frame_free_count(void);
 uint32_t frame_refcount(paddr_t pa);

@@ -191,6 +191,51 @@ static void test_share_maps_same_frames_cow_on_both_sides(void **state)
 	assert_true(has_pattern(&dst, DST_RW, 3 * PAGE_SIZE, 0));
 }
 
+/* A frame with every reference it can count is not shared again: the
+ * destination gets a private, writable copy, and nothing panics. */
+static void test_share_of_a_full_frame_maps_a_copy(void **state)
+{
+	(void)state;
+	put_pattern(&src, SRC_RW, PAGE_SIZE, 0);
+	paddr_t pa = frame_of(&src, SRC_RW);
+	uint32_t extra = 0;
+	while (frame_ref(pa) == 0)
+		extra++;
+	assert_int_equal(vmm_share(&dst, DST_RW, &src, SRC_RW, 1), 0);
+	paddr_t got = frame_of(&dst, DST_RW);
+	assert_int_not_equal(got, pa);
+	assert_int_equal(FLAGS(pte_of(&dst, DST_RW)), PTE_P | PTE_U | PTE_W);
+	assert_int_equal(frame_refcount(got), 1);
+	assert_true(has_pattern(&dst, DST_RW, PAGE_SIZE, 0));
+	while (extra--)
+		frame_free(pa);
+}
+
+/* vmm_clone: the same regions, present pages shared copy-on-write, holes
+ * left as holes, read-only pages read-only. */
+static void test_clone_shares_present_pages(void **state)
+{
+	(void)state;
+	struct aspace child;
+	assert_int_equal(aspace_create(&child), 0);
+	put_pattern(&src, SRC_RW, 2 * PAGE_SIZE, 0);
+	assert_int_equal(vmm_clone(&child, &src), 0);
+	assert_int_equal(child.nregions, src.nregions);
+	for (uint32_t i = 0; i < 2; i++) {
+		uint32_t va = SRC_RW + i * PAGE_SIZE;
+		paddr_t pa = frame_of(&src, va);
+		assert_int_equal(pte_of(&src, va), pa | PTE_P | PTE_U | PTE_COW);
+		assert_int_equal(pte_of(&child, va), pa | PTE_P | PTE_U | PTE_COW);
+		assert_int_equal(frame_refcount(pa), 2);
+	}
+	assert_false(pte_of(&child, SRC_RW + 2 * PAGE_SIZE) & PTE_P);
+	assert_int_equal(vmm_fault(&child, SRC_RW, 1), 0); /* the child writes: its own copy */
+	assert_int_not_equal(frame_of(&child, SRC_RW), frame_of(&src, SRC_RW));
+	assert_true(has_pattern(&src, SRC_RW, 2 * PAGE_SIZE, 0));
+	aspace_destroy(&child);
+	assert_int_equal(frame_refcount(frame_of(&src, SRC_RW + PAGE_SIZE)), 1);
+}
+
 static void test_share_frees_frames_dst_had_there(void **state)
 {
 	(void)state;
@@ -596,6 +641,8 @@ int main(void)
 	        T(test_cow_read_fault_keeps_the_sharing),
 	        T(test_cow_break_out_of_memory_changes_nothing),
 	        T(test_share_maps_same_frames_cow_on_both_sides),
+	        T(test_share_of_a_full_frame_maps_a_copy),
+	        T(test_clone_shares_present_pages),
 	        T(test_share_frees_frames_dst_had_there),
 	        T(test_share_faults_in_untouched_source_pages),
 	        T(test_share_refuses_dst_not_in_one_writable_region),

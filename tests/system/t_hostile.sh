@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: MIT
+#
+# t_hostile.sh — a domain that turns doors against the nucleus and a server
+# (user/hostile.c): one frame mapped more often than its reference count
+# can hold, a rebind that must not cost the server its data, doors made
+# undeliverable, results over the limits. Each role runs alone; the nucleus
+# must answer errors, never panic, and get every frame back.
+
+hostile_role() {
+	local role=$1 count=$2
+	boot "hostile_$role" --modules "build/user/hostile.elf $role" --append poweroff=idle \
+		--timeout 120
+	expect "^hostile $role: $count of $count checks passed\$"
+	expect_not 'FAIL'
+	expect_not 'panic'
+	expect_frames_balanced
+	expect_status ok
+	verdict "hostile/$role"
+}
+
+hostile_role frames 5
