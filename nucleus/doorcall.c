@@ -157,6 +157,9 @@ static int deliver_call(struct thread *c, struct thread *s, struct door *d, stru
 			return -E2BIG;
 		w[0] = bulk ? (uint32_t)srv->bulk : (uint32_t)srv->rbuf;
 		ecx = size | (bulk ? DOOR_ENTRY_BULK : 0);
+		if (bulk && s->dt.bulk_mapped > srv->bulk_size)
+			panic("deliver_call: %u bytes mapped in a window of %u", s->dt.bulk_mapped,
+			      srv->bulk_size);
 		if (bulk && s->dt.bulk_mapped > PAGE_UP(size)) /* drop the last call's excess */
 			vmm_unmap(&s->dom->as, w[0] + PAGE_UP(size),
 			          s->dt.bulk_mapped - PAGE_UP(size));
@@ -558,6 +561,9 @@ int door_sys_bind(uint32_t serverp)
 		t->dom->pool.nthreads++;
 	t->dt.bound = 1;
 	t->dt.srv = srv;
+	/* What the old window has mapped is the thread's own memory now; the
+	 * count of mapped bytes is about the new window, which has none. */
+	t->dt.bulk_mapped = 0;
 	return 0;
 }
 

@@ -59,9 +59,9 @@ static void echo_proc(void *cookie, const struct door_request *req, struct door_
 
 /* ---------------------------------------------------------------- frames */
 
-#define PAGE_SIZE   4096u
-#define FRAMES_SPAN (260u << 20) /* more pages than a frame can count */
-#define WINDOW_PAGES 512u       /* lib/doors' bulk window: 2 MiB */
+#define PAGE_SIZE    4096u
+#define FRAMES_SPAN  (260u << 20) /* more pages than a frame can count */
+#define WINDOW_PAGES 512u         /* lib/doors' bulk window: 2 MiB */
 
 /* Page 0 of the region holds one frame; call k sends the first n pages
  * (all that frame by now) and has the answer land on the next n, so the
@@ -78,8 +78,8 @@ static int role_frames(void)
 	uint32_t pages = FRAMES_SPAN / PAGE_SIZE, at = 1, n = 1, calls = 0, bad = 0;
 	int err = 0;
 	while (at + n <= pages && !err) {
-		door_arg_t arg = {a, n * PAGE_SIZE, NULL, 0, a + at * PAGE_SIZE, n * PAGE_SIZE, NULL,
-		                  0};
+		door_arg_t arg = {
+		        a, n * PAGE_SIZE, NULL, 0, a + at * PAGE_SIZE, n * PAGE_SIZE, NULL, 0};
 		err = door_call(echo, &arg);
 		calls++;
 		bad += (unsigned char)a[(at + n - 1) * PAGE_SIZE + 100] != 0x5c;
@@ -87,8 +87,8 @@ static int role_frames(void)
 		if (n < WINDOW_PAGES)
 			n *= 2;
 	}
-	check("every bulk echo succeeded", err == 0 && at > 0x10000, "error %d after %u calls, %u pages",
-	      err, calls, at);
+	check("every bulk echo succeeded", err == 0 && at > 0x10000,
+	      "error %d after %u calls, %u pages", err, calls, at);
 	check("and every answer is the data sent", bad == 0, "%u of %u wrong", bad, calls);
 	a[0] = 1; /* a write to the shared frame: a private copy, the others keep theirs */
 	check("a write breaks the sharing for that page only",
@@ -97,11 +97,97 @@ static int role_frames(void)
 	return finish("frames");
 }
 
+/* ---------------------------------------------------------------- rebind */
+
+#define OWN_DATA (64u << 10) /* the server's own data, right after its new window */
+#define NEW_BULK (8u << 10)  /* the new, smaller window */
+
+static struct {
+	char *window; /* the serving thread's bulk window, seen on a bulk call */
+	door_desc_t rdesc[DOOR_DESC_MAX];
+} rb;
+
+/* A bulk call: note where the window is. */
+static void window_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	if (req->flags & DOOR_ENTRY_BULK)
+		rb.window = (char *)(uintptr_t)req->data;
+	rep->size = 0;
+}
+
+/* Rebinds this thread to an 8 KiB window at the same place, then keeps its
+ * own data in the 64 KiB right after it. Answers the bind's result. */
+static void rebind_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	door_server_t s = {vm_alloc(DOOR_RECV_BUF), DOOR_RECV_BUF, rb.rdesc,
+	                   DOOR_DESC_MAX,           rb.window,     NEW_BULK};
+	int32_t err = rb.window && s.rbuf
+	                      ? sprig_syscall(SYS_DOOR_BIND, (uint32_t)(uintptr_t)&s, 0, 0, 0)
+	                      : -EINVAL;
+	if (err == 0)
+		memset(rb.window + NEW_BULK, 0x77, OWN_DATA);
+	memcpy(rep->buf, &err, sizeof err);
+	rep->data = rep->buf;
+	rep->size = sizeof err;
+}
+
+/* Answers how many bytes of the server's own data are no longer its. */
+static void verify_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	int32_t lost = 0;
+	for (uint32_t i = 0; i < OWN_DATA; i++)
+		lost += (unsigned char)rb.window[NEW_BULK + i] != 0x77;
+	memcpy(rep->buf, &lost, sizeof lost);
+	rep->data = rep->buf;
+	rep->size = sizeof lost;
+}
+
+static int32_t call_for_int(int id, const void *data, uint32_t size)
+{
+	int32_t out = -1;
+	door_arg_t a = {data, size, NULL, 0, &out, sizeof out, NULL, 0};
+	int err = door_call(id, &a);
+	return err < 0 ? err : out;
+}
+
+/* One server thread: a 1 MiB bulk call fills much of its 2 MiB window; it
+ * rebinds to 8 KiB with its data behind; a 4 KiB bulk call follows. The
+ * nucleus must unmap only within the window it now has. */
+static int role_rebind(void)
+{
+	door_pool_limit(1);
+	int win = door_create(window_proc, NULL, 0), rebind = door_create(rebind_proc, NULL, 0),
+	    verify = door_create(verify_proc, NULL, 0);
+	check("doors and a pool of one thread",
+	      win >= 0 && rebind >= 0 && verify >= 0 && door_pool_start(1) == 0, "doors %d %d %d",
+	      win, rebind, verify);
+	char *big = vm_alloc(1u << 20);
+	memset(big, 1, 1u << 20);
+	door_arg_t a = {big, 1u << 20, NULL, 0, NULL, 0, NULL, 0};
+	int err = door_call(win, &a);
+	check("a 1 MiB bulk call", err == 0 && rb.window != NULL, "error %d", err);
+	int32_t bound = call_for_int(rebind, NULL, 0);
+	check("the server rebinds to an 8 KiB window", bound == 0, "got %d", bound);
+	a = (door_arg_t){big, PAGE_SIZE, NULL, 0, NULL, 0, NULL, 0};
+	err = door_call(win, &a);
+	check("a 4 KiB bulk call after the rebind", err == 0, "error %d", err);
+	int32_t lost = call_for_int(verify, NULL, 0);
+	check("the server's own data behind its window is intact", lost == 0, "%d bytes lost",
+	      lost);
+	vm_free(big);
+	return finish("rebind");
+}
+
 int main(int argc, char **argv)
 {
 	const char *role = argc > 1 ? argv[1] : "";
 	if (!strcmp(role, "frames"))
 		return role_frames();
+	if (!strcmp(role, "rebind"))
+		return role_rebind();
 	printf("usage: hostile frames|rebind|doors|results\n");
 	return 2;
 }

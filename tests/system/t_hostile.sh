@@ -19,3 +19,4 @@ hostile_role() {
 }
 
 hostile_role frames 5
+hostile_role rebind 5
