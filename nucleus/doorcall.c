@@ -136,6 +136,19 @@ static int pass_doors(struct domain *from, uint32_t udesc, uint32_t n, struct do
 	return 0;
 }
 
+/* The doors a reply moved (DOOR_MOVE) could not be delivered: they leave
+ * the sender's table all the same, as it asked. Quietly skips what it
+ * cannot read or ids already closed. */
+static void drop_moved(struct domain *from, uint32_t udesc, uint32_t n)
+{
+	door_desc_t in[DOOR_DESC_MAX];
+	if (n > DOOR_DESC_MAX || copy_in(&from->as, in, udesc, n * sizeof *in) < 0)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		if (in[i].flags & DOOR_MOVE)
+			dtable_close(from, in[i].id);
+}
+
 /* Puts caller c's request into server thread s's buffers and the entry
  * frame tf. Nothing is committed unless it returns 0. */
 static int deliver_call(struct thread *c, struct thread *s, struct door *d, struct trapframe *tf)
@@ -357,8 +370,11 @@ static int serve_return(struct thread *s, const struct payload *p, uint32_t esp,
 	if (!uaccess_range_ok(esp, 0))
 		return -EFAULT;
 	s->dt.srv_esp = esp;
+	int result = c ? deliver_results(s, c, p) : -EINTR;
+	if (result < 0 && p->ndesc)
+		drop_moved(s->dom, p->desc, p->ndesc);
 	if (c)
-		finish_call(c, deliver_results(s, c, p));
+		finish_call(c, result);
 	struct trapframe tf;
 	if (take_work(s, &tf)) {
 		if (c)

@@ -181,6 +181,87 @@ static int role_rebind(void)
 	return finish("rebind");
 }
 
+/* ----------------------------------------------------------------- doors */
+
+#define UNDELIVERABLE 300 /* more than a door table holds */
+
+static int give_self = -1;
+static volatile int doorsrv_quit;
+
+static void quit_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	doorsrv_quit = 1;
+	rep->size = 0;
+}
+
+/* Answers a new id for its own door, moved: the server gives it up. */
+static void give_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	door_desc_t *d = rep->buf;
+	*d = (door_desc_t){door_dup(give_self), DOOR_MOVE};
+	rep->desc = d;
+	rep->ndesc = d->id >= 0;
+	rep->size = 0;
+}
+
+/* Answers whether a door_dup still finds room in the server's table. */
+static void room_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)req;
+	int32_t id = door_dup(give_self);
+	if (id >= 0)
+		door_close(id);
+	memcpy(rep->buf, &id, sizeof id);
+	rep->data = rep->buf;
+	rep->size = sizeof id;
+}
+
+static int role_doorsrv(void)
+{
+	give_self = door_create(give_proc, NULL, 0);
+	int room = door_create(room_proc, NULL, 0), quit = door_create(quit_proc, NULL, 0);
+	if (give_self < 0 || room < 0 || quit < 0 || name_publish("hostile.give", give_self) < 0 ||
+	    name_publish("hostile.room", room) < 0 || name_publish("hostile.quit", quit) < 0 ||
+	    door_pool_start(2) < 0) {
+		printf("hostile doorsrv: cannot serve\n");
+		return 1;
+	}
+	while (!doorsrv_quit)
+		sleep_ms(20);
+	return 0;
+}
+
+/* The server moves a door to us each call; we make each one undeliverable,
+ * a bad rdesc or no room for it. The server's table must not fill. */
+static int role_doors(void)
+{
+	int give = name_lookup("hostile.give", 5000), room = name_lookup("hostile.room", 5000);
+	check("the server's doors", give >= 0 && room >= 0, "%d %d", give, room);
+	int bad_rdesc = 0, no_room = 0;
+	for (int i = 0; i < UNDELIVERABLE; i++) {
+		door_arg_t a = {NULL, 0, NULL, 0, NULL, 0, (door_desc_t *)4, 1};
+		bad_rdesc += door_call(give, &a) == -EFAULT;
+		door_desc_t d;
+		a = (door_arg_t){NULL, 0, NULL, 0, NULL, 0, &d, 0};
+		no_room += door_call_general(give, &a) == -ERANGE;
+	}
+	check("replies with a bad rdesc fail with -EFAULT", bad_rdesc == UNDELIVERABLE,
+	      "%d of %d", bad_rdesc, UNDELIVERABLE);
+	check("replies with no room for a door fail with -ERANGE", no_room == UNDELIVERABLE,
+	      "%d of %d", no_room, UNDELIVERABLE);
+	int32_t id = call_for_int(room, NULL, 0);
+	check("the server's table still has room", id >= 0, "door_dup gave %d", id);
+	door_desc_t d = {-1, 0};
+	door_arg_t a = {NULL, 0, NULL, 0, NULL, 0, &d, 1};
+	int err = door_call(give, &a);
+	check("a deliverable door still arrives", err == 0 && a.rdesc_num == 1 && d.id >= 0,
+	      "error %d, %u doors", err, a.rdesc_num);
+	call_for_int(name_lookup("hostile.quit", 0), NULL, 0);
+	return finish("doors");
+}
+
 int main(int argc, char **argv)
 {
 	const char *role = argc > 1 ? argv[1] : "";
@@ -188,6 +269,10 @@ int main(int argc, char **argv)
 		return role_frames();
 	if (!strcmp(role, "rebind"))
 		return role_rebind();
+	if (!strcmp(role, "doorsrv"))
+		return role_doorsrv();
+	if (!strcmp(role, "doors"))
+		return role_doors();
 	printf("usage: hostile frames|rebind|doors|results\n");
 	return 2;
 }

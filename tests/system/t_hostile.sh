@@ -6,10 +6,14 @@
 # undeliverable, results over the limits. Each role runs alone; the nucleus
 # must answer errors, never panic, and get every frame back.
 
+# hostile_role ROLE COUNT [MODULE...]: hostile ROLE, beside the other
+# modules given, passes its COUNT checks.
 hostile_role() {
-	local role=$1 count=$2
-	boot "hostile_$role" --modules "build/user/hostile.elf $role" --append poweroff=idle \
-		--timeout 120
+	local role=$1 count=$2 mods
+	shift 2
+	mods="build/user/hostile.elf $role"
+	for m in "$@"; do mods+=",$m"; done
+	boot "hostile_$role" --modules "$mods" --append poweroff=idle --timeout 120
 	expect "^hostile $role: $count of $count checks passed\$"
 	expect_not 'FAIL'
 	expect_not 'panic'
@@ -20,3 +24,4 @@ hostile_role() {
 
 hostile_role frames 5
 hostile_role rebind 5
+hostile_role doors 5 "build/user/hostile.elf doorsrv"
