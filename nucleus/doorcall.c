@@ -200,18 +200,24 @@ static int deliver_results(struct thread *s, struct thread *c, const struct payl
 	struct door_request *rq = &c->dt.req;
 	if (c->dt.mode == DOOR_MODE_FAST) {
 		uint32_t w[4] = {0, 0, 0, 0};
-		if (p->ndesc || p->size > DOOR_FAST_MAX)
+		struct sysframe *f = thread_sysframe(c);
+		if (p->ndesc || p->size > DOOR_FAST_MAX) {
+			/* ebx: the size needed, as data_size says on the general path */
+			f->ebx = p->size, f->esi = f->edi = f->ebp = 0;
 			return -ERANGE;
+		}
 		if (p->inregs)
 			memcpy(w, p->words, sizeof w);
 		else if (copy_in(&s->dom->as, w, p->data, p->size) < 0)
 			return -EFAULT;
-		struct sysframe *f = thread_sysframe(c);
 		f->ebx = w[0], f->esi = w[1], f->edi = w[2], f->ebp = w[3];
 		return (int)p->size;
 	}
 	door_arg_t out = rq->arg;
 	int err = 0;
+	int bulk = !(((uint32_t)out.rbuf | p->data) & PAGE_MASK) && p->size >= PAGE_SIZE;
+	if (p->size > (bulk && !p->inregs ? DOOR_BULK_MAX : DOOR_VANILLA_MAX))
+		return -E2BIG; /* the limits that bound a call bound its results */
 	if (p->size > out.rsize || p->ndesc > out.rdesc_num)
 		err = -ERANGE;
 	else if (p->size) /* nothing to copy: any rbuf will do, even NULL */

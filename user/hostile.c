@@ -247,8 +247,8 @@ static int role_doors(void)
 		a = (door_arg_t){NULL, 0, NULL, 0, NULL, 0, &d, 0};
 		no_room += door_call_general(give, &a) == -ERANGE;
 	}
-	check("replies with a bad rdesc fail with -EFAULT", bad_rdesc == UNDELIVERABLE,
-	      "%d of %d", bad_rdesc, UNDELIVERABLE);
+	check("replies with a bad rdesc fail with -EFAULT", bad_rdesc == UNDELIVERABLE, "%d of %d",
+	      bad_rdesc, UNDELIVERABLE);
 	check("replies with no room for a door fail with -ERANGE", no_room == UNDELIVERABLE,
 	      "%d of %d", no_room, UNDELIVERABLE);
 	int32_t id = call_for_int(room, NULL, 0);
@@ -262,6 +262,58 @@ static int role_doors(void)
 	return finish("doors");
 }
 
+/* --------------------------------------------------------------- results */
+
+static char *reply_area; /* 17 MiB, page aligned, for replies of any size */
+
+/* Answers as many bytes as asked ({size, offset}), from reply_area +
+ * offset: offset 0 is page aligned, 4 is not. */
+static void sized_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	uint32_t ask[2] = {0, 0};
+	if (req->size == sizeof ask)
+		memcpy(ask, req->data, sizeof ask);
+	rep->data = reply_area + ask[1];
+	rep->size = ask[0];
+}
+
+/* Asks sized for size bytes at offset into rbuf (room for rsize). */
+static int ask_sized(int id, uint32_t size, uint32_t offset, void *rbuf, uint32_t rsize,
+                     uint32_t *got)
+{
+	uint32_t ask[2] = {size, offset};
+	door_arg_t a = {ask, sizeof ask, NULL, 0, rbuf, rsize, NULL, 0};
+	int err = door_call(id, &a);
+	*got = a.data_size;
+	return err;
+}
+
+static int role_results(void)
+{
+	reply_area = vm_alloc(17u << 20);
+	char *rbuf = vm_alloc(17u << 20);
+	int sized = door_create(sized_proc, NULL, 0);
+	check("a door answering any size",
+	      reply_area && rbuf && sized >= 0 && door_pool_start(1) == 0, "door %d", sized);
+	uint32_t got;
+	int err = ask_sized(sized, DOOR_VANILLA_MAX + 4096, 4, rbuf + 4, 17u << 20, &got);
+	check("a copied result over the vanilla limit: -E2BIG", err == -E2BIG, "got %d", err);
+	err = ask_sized(sized, DOOR_BULK_MAX + 4096, 0, rbuf, 17u << 20, &got);
+	check("a mapped result over the bulk limit: -E2BIG", err == -E2BIG, "got %d", err);
+	err = ask_sized(sized, 200u << 10, 4, rbuf + 4, 17u << 20, &got);
+	check("a copied result within the limit", err == 0 && got == 200u << 10, "got %d, %u bytes",
+	      err, got);
+	err = ask_sized(sized, 4u << 20, 0, rbuf, 17u << 20, &got);
+	check("a mapped result within the limit", err == 0 && got == 4u << 20, "got %d, %u bytes",
+	      err, got);
+	uint32_t small[4];
+	err = ask_sized(sized, 20, 0, small, sizeof small, &got);
+	check("a fast caller given 20 bytes: -ERANGE, and the size needed",
+	      err == -ERANGE && got == 20, "got %d, data_size %u", err, got);
+	return finish("results");
+}
+
 int main(int argc, char **argv)
 {
 	const char *role = argc > 1 ? argv[1] : "";
@@ -273,6 +325,8 @@ int main(int argc, char **argv)
 		return role_doorsrv();
 	if (!strcmp(role, "doors"))
 		return role_doors();
+	if (!strcmp(role, "results"))
+		return role_results();
 	printf("usage: hostile frames|rebind|doors|results\n");
 	return 2;
 }

@@ -111,8 +111,11 @@ static inline __attribute__((always_inline)) int door_call(int id, door_arg_t *a
 	door_copy_small(w, arg->data_ptr, arg->data_size);
 	int n = door_fast_trap(DOOR_FAST | arg->data_size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id,
 	                       w);
-	if (n < 0)
+	if (n < 0) {
+		if (n == -ERANGE)
+			arg->data_size = w[0]; /* the size the reply needed */
 		return n;
+	}
 	arg->data_size = (uint32_t)n;
 	if ((uint32_t)n > arg->rsize)
 		return -ERANGE; /* data_size says how much was needed */

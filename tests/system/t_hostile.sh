@@ -25,3 +25,4 @@ hostile_role() {
 hostile_role frames 5
 hostile_role rebind 5
 hostile_role doors 5 "build/user/hostile.elf doorsrv"
+hostile_role results 6
