@@ -112,6 +112,16 @@ static void echo_proc(void *cookie, const struct door_request *req, struct door_
 	rep->size = req->size;
 }
 
+/* Answers the data followed by 8 bytes of 0xa5: always more than it got. */
+static void pad_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	memcpy(rep->buf, req->data, req->size);
+	memset((char *)rep->buf + req->size, 0xa5, 8);
+	rep->data = rep->buf;
+	rep->size = req->size + 8;
+}
+
 /* Takes the data, answers nothing. */
 static void sink_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
 {
@@ -251,6 +261,7 @@ static int run_server(int threads)
 	door_pool_start(threads ? threads : 2);
 	publish("dt.counter", counter_dispatch, &server.counter_served, 0, NULL);
 	publish("dt.echo", echo_proc, NULL, 0, NULL);
+	publish("dt.pad", pad_proc, NULL, 0, NULL);
 	publish("dt.probe", probe_proc, NULL, 0, NULL);
 	publish("dt.sink", sink_proc, NULL, 0, NULL);
 	publish("dt.relay", relay_proc, NULL, 0, NULL);
@@ -293,27 +304,67 @@ static void check_counter(void)
 	e1 = counter_get(&remote, &none, &v);
 	check("counter get", e1 == 0 && v.value == 3, "error %d value %d", e1, v.value);
 
-	/* The same request through the general entry gives the same answer. */
-	struct {
-		uint32_t op;
-		struct counter_add_in in;
-	} msg = {1, {10}};
-	struct {
-		int32_t status;
-		struct counter_value out;
-	} fast, general;
-	door_arg_t a = {&msg, sizeof msg, NULL, 0, &fast, sizeof fast, NULL, 0};
-	door_arg_t b = a;
-	b.rbuf = &general;
-	e1 = door_call(remote.id, &a);
-	msg.in.delta = -10;
-	e2 = door_call_general(remote.id, &b);
-	check("fast and general entries agree",
-	      e1 == 0 && e2 == 0 && a.data_size == b.data_size && fast.status == 0 &&
-	              general.status == 0 && fast.out.value == 13 && general.out.value == 3,
-	      "errors %d %d sizes %u %u values %d %d", e1, e2, a.data_size, b.data_size,
-	      fast.out.value, general.out.value);
 	door_close(remote.id);
+}
+
+/* What one call gave: its result, the size it reported and the bytes. */
+struct call_outcome {
+	int err;
+	uint32_t size;
+	unsigned char out[16];
+};
+
+static struct call_outcome call_via(int general, int id, const void *in, uint32_t in_size,
+                                    uint32_t rsize)
+{
+	struct call_outcome o;
+	memset(&o, 0x5a, sizeof o);
+	door_arg_t a = {in, in_size, NULL, 0, o.out, rsize, NULL, 0};
+	o.err = general ? door_call_general(id, &a) : door_call(id, &a);
+	o.size = a.data_size;
+	return o;
+}
+
+/* Makes the same call through the fast entry (door_call with buffers of
+ * 16 bytes or less takes it) and the general one; both must give the same
+ * result, reported size and bytes. Returns 0, or says what differed. */
+static int same_outcome(int id, uint32_t in_size, uint32_t rsize, char *why, size_t n)
+{
+	unsigned char in[16];
+	for (uint32_t i = 0; i < sizeof in; i++)
+		in[i] = (unsigned char)(0x31 + i * 17);
+	struct call_outcome f = call_via(0, id, in, in_size, rsize);
+	struct call_outcome g = call_via(1, id, in, in_size, rsize);
+	uint32_t got = f.err == 0 && f.size <= rsize ? f.size : 0;
+	if (f.err == g.err && f.size == g.size && memcmp(f.out, g.out, got) == 0)
+		return 0;
+	snprintf(why, n, "door %d, %u bytes in, room for %u: fast %d size %u, general %d size %u",
+	         id, in_size, rsize, f.err, f.size, g.err, g.size);
+	return -1;
+}
+
+/* The fast and the general entry agree on every answer and every error:
+ * all sizes up to 16 bytes both ways, results larger than the room given,
+ * unknown and closed doors. */
+static void check_entries_agree(void)
+{
+	int echo = lookup("dt.echo"), pad = lookup("dt.pad");
+	int closed = door_dup(echo);
+	door_close(closed);
+	char why[160] = "";
+	int bad = 0;
+	for (uint32_t size = 0; size <= 16 && !bad; size++) {
+		bad = same_outcome(echo, size, 16, why, sizeof why) ||
+		      same_outcome(pad, size, 16, why, sizeof why) ||
+		      same_outcome(echo, size, size / 2, why, sizeof why);
+	}
+	check("fast and general entries agree on answers", !bad, "%s", why);
+	bad = same_outcome(4000, 4, 4, why, sizeof why) ||
+	      same_outcome(closed, 4, 4, why, sizeof why);
+	check("fast and general entries agree on errors", !bad, "%s", why);
+	struct call_outcome f = call_via(0, pad, "abcdefghij", 10, 16);
+	check("a reply too big for the fast path: -ERANGE with the size needed",
+	      f.err == -ERANGE && f.size == 18, "error %d size %u", f.err, f.size);
 }
 
 static char small_buf[70000];
@@ -620,6 +671,7 @@ static void quit_server(void)
 static int run_client(void)
 {
 	check_counter();
+	check_entries_agree();
 	check_paths();
 	check_passing();
 	check_errors();
