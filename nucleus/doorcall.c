@@ -494,7 +494,8 @@ void door_fast_return(struct sysframe *f)
 	if (unlikely((op & (DOOR_FAST_ID_MASK | 0x3f000000)) >
 	             (DOOR_FAST_MAX << DOOR_FAST_SIZE_SHIFT)))
 		goto slow; /* an id given, a reserved bit, or too big */
-	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->killed || f->esp > USER_TOP))
+	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->killed ||
+	             !uaccess_range_ok(f->esp, 0)))
 		goto slow;
 	if (unlikely(pool->callers.next != &pool->callers || pool->upcalls.next != &pool->upcalls))
 		goto slow;

@@ -15,11 +15,22 @@
 #define MAX_NAMES 32
 #define NAME_LEN  32
 
-/* The registry; interrupts off. */
+/* The registry; interrupts off. A name belongs to the domain that
+ * published it (owner, and its id, since slots are reused) while that
+ * domain lives. */
 static struct {
 	char name[MAX_NAMES][NAME_LEN];
 	struct door *door[MAX_NAMES];
+	struct domain *owner[MAX_NAMES];
+	int owner_id[MAX_NAMES];
 } names;
+
+/* Whether entry i belongs to a live domain other than dom. */
+static int owned_by_another(int i, const struct domain *dom)
+{
+	const struct domain *o = names.owner[i];
+	return o && o != dom && o->live && o->id == names.owner_id[i];
+}
 
 static int find(const char *name)
 {
@@ -29,7 +40,8 @@ static int find(const char *name)
 	return -1;
 }
 
-/* Publishes dom's door id under name (replacing an older entry). */
+/* Publishes dom's door id under name, replacing an older entry of dom's
+ * own or of a domain that has ended; -EPERM if a live domain owns it. */
 int names_publish(struct domain *dom, const char *name, int id)
 {
 	struct door *d = dtable_lookup(dom, id);
@@ -38,6 +50,8 @@ int names_publish(struct domain *dom, const char *name, int id)
 	if (!name[0] || strlen(name) >= NAME_LEN)
 		return -EINVAL;
 	int i = find(name);
+	if (i >= 0 && owned_by_another(i, dom))
+		return -EPERM;
 	if (i >= 0) {
 		door_put(names.door[i]);
 		names.door[i] = NULL;
@@ -48,6 +62,8 @@ int names_publish(struct domain *dom, const char *name, int id)
 		return -ENOSPC;
 	strlcpy(names.name[i], name, NAME_LEN);
 	names.door[i] = d;
+	names.owner[i] = dom;
+	names.owner_id[i] = dom->id;
 	door_get(d);
 	return 0;
 }

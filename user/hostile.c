@@ -12,7 +12,8 @@
  *           data right behind it; the next bulk call must not touch that
  *           data
  *   doors   a client makes a server's moved doors undeliverable (a bad
- *           rdesc, no room) many times: the server's table must not fill
+ *           rdesc, no room) many times: the server's table must not fill;
+ *           and it cannot take over the server's published name
  *   results results over the vanilla and bulk limits are refused with
  *           -E2BIG; a fast caller given a reply over 16 bytes gets -ERANGE
  *           with the size it needed
@@ -258,6 +259,9 @@ static int role_doors(void)
 	int err = door_call(give, &a);
 	check("a deliverable door still arrives", err == 0 && a.rdesc_num == 1 && d.id >= 0,
 	      "error %d, %u doors", err, a.rdesc_num);
+	int mine = door_create(echo_proc, NULL, 0);
+	err = name_publish("hostile.give", mine);
+	check("the server's name cannot be taken over", err == -EPERM, "got %d", err);
 	call_for_int(name_lookup("hostile.quit", 0), NULL, 0);
 	return finish("doors");
 }

@@ -24,5 +24,5 @@ hostile_role() {
 
 hostile_role frames 5
 hostile_role rebind 5
-hostile_role doors 5 "build/user/hostile.elf doorsrv"
+hostile_role doors 6 "build/user/hostile.elf doorsrv"
 hostile_role results 6

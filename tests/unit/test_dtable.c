@@ -564,6 +564,19 @@ static void test_republish_replaces_the_door(void **state)
 	assert_ptr_equal(dtable_lookup(&client, names_lookup(&client, "svc")), e);
 }
 
+static void test_another_domain_cannot_republish(void **state)
+{
+	(void)state;
+	int a, b;
+	struct door *d = new_served(&server, 0, &a);
+	new_served(&client, 0, &b);
+	assert_int_equal(names_publish(&server, "mine", a), 0);
+	assert_int_equal(names_publish(&client, "mine", b), -EPERM);
+	assert_ptr_equal(dtable_lookup(&client, names_lookup(&client, "mine")), d);
+	server.live = 0; /* the owner has ended: the name is free again */
+	assert_int_equal(names_publish(&client, "mine", b), 0);
+}
+
 static void test_revoke_drops_the_name(void **state)
 {
 	(void)state;
@@ -611,6 +624,7 @@ int main(void)
 	        T(test_lookup_of_unknown_name_is_enoent),
 	        T(test_publish_checks_name_and_id),
 	        T(test_republish_replaces_the_door),
+	        T(test_another_domain_cannot_republish),
 	        T(test_revoke_drops_the_name),
 	};
 	return cmocka_run_group_tests_name("dtable", tests, NULL, NULL);
