@@ -111,6 +111,7 @@ ISO_MODULES := $(B)/user/hello.elf $(B)/user/badptr.elf
 iso: $(B)/sprig.iso
 $(B)/sprig.iso: $(B)/kernel.elf $(ISO_MODULES) boot/grub.cfg tools/mkiso.sh
 	$(Q)tools/mkiso.sh $@ $(B)/kernel.elf $(ISO_MODULES)
+	@echo "  ISO     $@ (boot it: tools/qemu.sh --iso $@)"
 $(B)/test/sprig-test.iso: $(B)/kernel.elf $(ISO_MODULES) boot/grub.cfg tools/mkiso.sh
 	@mkdir -p $(@D)
 	$(Q)ISO_APPEND=poweroff=idle tools/mkiso.sh $@ $(B)/kernel.elf $(ISO_MODULES)
@@ -162,4 +163,7 @@ clean:
 
 .PHONY: all run test bench iso debug clean deps unit format format-check
 .SUFFIXES:
+# Keep the objects that chains of rules make (user .o files, blobs): else
+# the next make rebuilds every program.
+.SECONDARY:
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
