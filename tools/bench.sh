@@ -9,17 +9,27 @@
 # ticks per operation, a full round trip for calls) and draws
 # build/bench/paths.png (cost against bytes for vanilla, bulk and memcpy).
 #
-# Usage: tools/bench.sh
+# It also rewrites the figures block of docs/measuring.md (between the
+# bench:begin and bench:end marks) from the icount run, so the figures in
+# the docs are always what this command printed. With --check-docs it runs
+# only the icount boot and fails if that block differs from a fresh run
+# (icount figures are deterministic; the TCG ones never go in the docs).
+#
+# Usage: tools/bench.sh [--check-docs]
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-out=build/bench
+check=0 modes="icount tcg" out=build/bench
+if [[ ${1:-} == --check-docs ]]; then
+	check=1 modes=icount out=build/bench-check
+fi
 mkdir -p "$out"
+doc=docs/measuring.md
 mods="build/user/doorbench.elf server,build/user/doorbench.elf chain,build/user/doorbench.elf client"
 csv=$out/results.csv
 echo "name,bytes,iterations,mode,per_op" >"$csv"
 
-for mode in icount tcg; do
+for mode in $modes; do
 	log=$out/$mode.log
 	flags=()
 	[[ $mode == icount ]] && flags=(--icount)
@@ -40,6 +50,41 @@ for mode in icount tcg; do
 	sed -n 's/^bench: \([a-z_0-9]*\),\([0-9]*\),\([0-9]*\),\([0-9]*\)$/\1,\2,\3,'"$mode"',\4/p' \
 		"$log" >>"$csv"
 done
+
+# docs_block CSV: the figures block for docs/measuring.md, icount only.
+docs_block() {
+	echo "<!-- bench:begin (written by make bench; do not edit) -->"
+	echo "| row | bytes | instructions |"
+	echo "| --- | ---: | ---: |"
+	awk -F, '$4 == "icount" { printf "| %s | %s | %s |\n", $1, $2, $5 }' "$1"
+	echo
+	awk -F, '$4 == "icount" { v[$1 "," $2] = $5 }
+	END {
+		f = v["door_fast,0"]; n = v["null_syscall,0"]
+		printf "door_fast / null_syscall = %.2f; door_chain3 / door_fast = %.2f; door_fast 16 bytes - 0 bytes = %d; door_bulk / memcpy at 1 MiB = %.3f\n",
+			f / n, v["door_chain3,0"] / f, v["door_fast,16"] - f, v["door_bulk,1048576"] / v["memcpy,1048576"]
+	}' "$1"
+	echo "<!-- bench:end -->"
+}
+
+# replace_block FILE BLOCKFILE: FILE with its bench block replaced.
+replace_block() {
+	awk -v blockfile="$2" '
+	/^<!-- bench:begin/ { while ((getline line < blockfile) > 0) print line; skip = 1; next }
+	/^<!-- bench:end -->/ { skip = 0; next }
+	!skip { print }' "$1"
+}
+
+docs_block "$csv" >"$out/docs-block.md"
+if ((check)); then
+	if ! diff -u <(sed -n '/^<!-- bench:begin/,/^<!-- bench:end -->/p' "$doc") "$out/docs-block.md"; then
+		echo "bench.sh: the figures in $doc are stale: run make bench" >&2
+		exit 1
+	fi
+	echo "bench.sh: the figures in $doc match a fresh icount run"
+	exit 0
+fi
+replace_block "$doc" "$out/docs-block.md" >"$out/measuring.md" && cp "$out/measuring.md" "$doc"
 
 # The table: one row per (name, bytes), the two modes side by side.
 awk -F, 'NR > 1 {
@@ -76,10 +121,11 @@ if command -v gnuplot >/dev/null; then
 	gnuplot <<GP
 set terminal pngcairo size 900,600 noenhanced
 set output "$out/paths.png"
-set title "Sprig: cost of moving data (QEMU -icount: instructions per operation)"
+set title "Sprig: cost of moving data (QEMU -icount: instructions per round trip)"
 set xlabel "bytes"
 set ylabel "instructions per round trip"
 set logscale xy
+set xrange [32:2000000]
 set grid
 set key top left
 plot "$out/door_vanilla.dat" with linespoints title "door_vanilla (one copy)", \
