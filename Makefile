@@ -120,8 +120,10 @@ deps:
 	@tools/deps.sh
 
 RUN_MODULES := $(B)/user/hello.elf,$(B)/user/demo.elf server,$(B)/user/demo.elf client
+# APPEND: the nucleus command line (docs/nucleus.md), e.g. APPEND=poweroff=idle
+APPEND ?=
 run: deps all
-	tools/qemu.sh --modules "$(RUN_MODULES)"
+	tools/qemu.sh --modules "$(RUN_MODULES)" --append "$(APPEND)"
 
 debug: deps all
 	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"

@@ -6,6 +6,9 @@
  *   chain    serves db.mid, which calls the server's db.null (A->B->C->B->A)
  *   client   runs every measurement and prints one line per row:
  *            "bench: NAME,BYTES,ITERATIONS,PER_OP" (PER_OP in TSC ticks)
+ *   profile fast|vanilla|bulk N
+ *            only N calls of one kind, for tools/profile.sh to single-step;
+ *            prints what it did and the TSC ticks per call
  *
  * Under QEMU with -icount shift=0,sleep=off the TSC counts instructions, so
  * the figures are instruction counts (nucleus and user code together).
@@ -219,6 +222,11 @@ static int run_profile(const char *what, int n)
 	char *buf = vm_alloc(1 << 20);
 	door_arg_t av = {buf + 4, 65536, NULL, 0, NULL, 0, NULL, 0};
 	door_arg_t ab = {buf, 1 << 20, NULL, 0, NULL, 0, NULL, 0};
+	if (strcmp(what, "fast") && strcmp(what, "vanilla") && strcmp(what, "bulk")) {
+		printf("doorbench profile: no kind %s (fast, vanilla or bulk)\n", what);
+		what = "fast";
+	}
+	uint64_t t0 = rdtsc();
 	if (!strcmp(what, "fast")) {
 		for (int i = 0; i < n; i++)
 			door_call(null, &a0);
@@ -232,6 +240,8 @@ static int run_profile(const char *what, int n)
 			door_call(sink, a);
 		}
 	}
+	printf("doorbench profile: %d %s calls, %u TSC ticks each\n", n, what,
+	       (unsigned)((rdtsc() - t0) / (uint64_t)(n > 0 ? n : 1)));
 	door_call(name_lookup("db.quit", 0), &a0);
 	door_call(name_lookup("db.midquit", 0), &a0);
 	return 0;
@@ -240,7 +250,7 @@ static int run_profile(const char *what, int n)
 int main(int argc, char **argv)
 {
 	const char *role = argc > 1 ? argv[1] : "client";
-	if (!strcmp(role, "profile")) /* profile fast|vanilla|bulk N */
+	if (!strcmp(role, "profile"))
 		return run_profile(argc > 2 ? argv[2] : "fast", argc > 3 ? atoi(argv[3]) : 2000);
 	if (!strcmp(role, "server"))
 		return run_server();
