@@ -8,8 +8,15 @@
  * first of domain_exit, domain_kill, domain_set_end, and goes to its
  * watcher, if it has one (domobj.c), when it is gone.
  *
- * Entry points: domain_create, domain_by_id, domain_kill, domain_exit,
- * domain_set_end, domain_thread_gone, domain_discard, domain_count.
+ * Every domain has a limit on the frames it holds (vmm.h says what
+ * counts), set by whoever creates it, else a default; the VMM refuses a
+ * frame beyond it with -ENOMEM and reports the first refusal here
+ * (vmm_limit_reached), which logs it once.
+ *
+ * Entry points: domain_create, domain_set_frame_limit,
+ * domain_set_default_frame_limit, domain_by_id, domain_kill, domain_exit,
+ * domain_set_end, domain_thread_gone, domain_discard, domain_count,
+ * vmm_limit_reached.
  */
 #include "nucleus/nucleus.h"
 #include "lib/c/libc.h"
@@ -20,12 +27,13 @@ static struct {
 	struct domain d[MAX_DOMAINS];
 	int next_id;
 	int live;
-} domains; /* in .bss: ids start at 1 (pre-increment) */
+	uint32_t default_frames; /* a new domain's frame limit; 0: DOMAIN_FRAMES_DEFAULT */
+} domains;                       /* in .bss: ids start at 1 (pre-increment) */
 
 struct waitq domains_ended = {LIST_INIT(domains_ended.threads)};
 
-/* Returns a new domain with an empty address space and no threads, or NULL
- * when the table or memory is full. */
+/* Returns a new domain with an empty address space, no threads and the
+ * default frame limit, or NULL when the table or memory is full. */
 struct domain *domain_create(const char *name)
 {
 	for (int i = 0; i < MAX_DOMAINS; i++) {
@@ -38,12 +46,39 @@ struct domain *domain_create(const char *name)
 		d->live = 1;
 		d->id = ++domains.next_id;
 		strlcpy(d->name, name, sizeof d->name);
+		domain_set_frame_limit(d, 0);
 		list_init(&d->threads);
 		door_pool_init(&d->pool);
 		domains.live++;
 		return d;
 	}
 	return NULL;
+}
+
+/* Sets how many frames d may hold (0: the default). A limit below what d
+ * holds already refuses only its next frames. */
+void domain_set_frame_limit(struct domain *d, uint32_t frames)
+{
+	if (!frames)
+		frames = domains.default_frames ? domains.default_frames : DOMAIN_FRAMES_DEFAULT;
+	d->as.frame_limit = frames;
+}
+
+/* Sets the limit of domains made from now on without one of their own
+ * (0: DOMAIN_FRAMES_DEFAULT). */
+void domain_set_default_frame_limit(uint32_t frames)
+{
+	domains.default_frames = frames;
+}
+
+/* The VMM refused a domain a frame over its limit, for the first time:
+ * one log line (the refusals themselves are -ENOMEM). */
+void vmm_limit_reached(const struct aspace *as)
+{
+	const struct domain *d =
+	        (const struct domain *)((const char *)as - offsetof(struct domain, as));
+	klog(LOG_WARN, "nucleus: domain %s#%d reached its limit of %u frames", d->name, d->id,
+	     as->frame_limit);
 }
 
 /* The live domain with this id, or NULL (ids are never reused). */

@@ -102,7 +102,7 @@ static int dm_create(const struct kobj_request *rq, struct kobj_reply *rp)
 	struct domain *d = domain_create(in.name);
 	if (!d)
 		return -EAGAIN;
-	d->frame_limit = in.frames;
+	domain_set_frame_limit(d, in.frames);
 	struct door *door = kobj_door(KOBJ_DOMAIN, (uint32_t)d->id);
 	if (!door) {
 		domain_discard(d);
@@ -138,9 +138,12 @@ static int dom_load(struct domain *d, const struct kobj_request *rq, struct kobj
 	int err = elf_load_user(d, &rq->caller->dom->as, in.image, in.size, in.args, &start, &why);
 	if (err < 0) {
 		klog(LOG_WARN, "nucleus: loading %s#%d: %s", d->name, d->id, why);
+		uint32_t limit = d->as.frame_limit;
 		aspace_destroy(&d->as); /* back to empty, for another try */
 		if (aspace_create(&d->as) < 0)
 			domain_discard(d);
+		else
+			d->as.frame_limit = limit;
 		return err;
 	}
 	d->loaded = 1;
@@ -221,13 +224,14 @@ static int dom_clone(struct domain *d, const struct kobj_request *rq, struct kob
 		return -ENFILE;
 	}
 	door_get(door); /* the reply's hold */
+	/* The parent's limit, set before the copy that it bounds. */
+	c->as.frame_limit = d->as.frame_limit;
 	if (vmm_clone(&c->as, &d->as) < 0) {
 		domain_discard(c);
 		door_put(door);
 		return -ENOMEM;
 	}
 	c->loaded = 1;
-	c->frame_limit = d->frame_limit;
 	rp->door_out = door;
 	klog(LOG_INFO, "nucleus: domain %s#%d cloned from %s#%d", c->name, c->id, d->name, d->id);
 	return 0;

@@ -149,10 +149,11 @@ int elf_load_user(struct domain *d, struct aspace *src_as, uint32_t image, uint3
 	return load_image(d, &src, size, args, start, why);
 }
 
-/* Creates domain `name` running the ELF image; NULL with *why on failure,
- * having returned whatever it took. */
+/* Creates domain `name` running the ELF image, holding at most `frames`
+ * frames (0: the default); NULL with *why on failure, having returned
+ * whatever it took. */
 struct domain *elf_load_domain(const char *name, const void *image, size_t size, const char *args,
-                               const char **why)
+                               uint32_t frames, const char **why)
 {
 	struct image_src src = {image, NULL, 0};
 	struct elf_start start;
@@ -161,6 +162,7 @@ struct domain *elf_load_domain(const char *name, const void *image, size_t size,
 		*why = "no free domain or out of memory";
 		return NULL;
 	}
+	domain_set_frame_limit(d, frames);
 	load_image(d, &src, size, args, &start, why);
 	if (!*why && !thread_create_user(d, start.entry, start.esp, start.argp))
 		*why = "thread table full";

@@ -8,7 +8,10 @@
  * Kernel command line options: poweroff=idle (power off when all domains
  * have ended; the status says whether every frame came back), log=debug,
  * selftest=panic (panic once up, to test the panic report), fastpath=c
- * (door fast calls through the C reference, not the assembly).
+ * (door fast calls through the C reference, not the assembly), frames=N
+ * (the frame limit of every module without one of its own; a module's
+ * string may hold its own frames=N word, which it also sees as an
+ * argument).
  *
  * Entry point: nucleus_main.
  */
@@ -63,6 +66,17 @@ static int cmdline_has(const char *opt)
 		if (strncmp(p, opt, n) == 0 && (p == boot.cmdline || p[-1] == ' ') &&
 		    (p[n] == '\0' || p[n] == ' '))
 			return 1;
+	return 0;
+}
+
+/* The number after the word starting with key (say "frames=") in s, or 0
+ * when there is no such word or no number after it. */
+static uint32_t word_value(const char *s, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = s; (p = strchr(p, key[0])) != NULL; p++)
+		if (strncmp(p, key, n) == 0 && (p == s || p[-1] == ' '))
+			return (uint32_t)strtoul(p + n, NULL, 10);
 	return 0;
 }
 
@@ -152,8 +166,9 @@ static void start_modules(void)
 		const char *why;
 		module_name(boot.module[i].string, name, sizeof name);
 		size_t size = boot.module[i].end - boot.module[i].start;
+		uint32_t frames = word_value(boot.module[i].string, "frames=");
 		struct domain *d = elf_load_domain(name, P2V(boot.module[i].start), size,
-		                                   boot.module[i].string, &why);
+		                                   boot.module[i].string, frames, &why);
 		if (d) {
 			klog(LOG_INFO, "nucleus: started domain %s#%d (%u bytes)", name, d->id,
 			     (unsigned)size);
@@ -202,6 +217,7 @@ void nucleus_main(uint32_t magic, paddr_t info)
 		log_set_level(LOG_DEBUG);
 	if (cmdline_has("fastpath=c"))
 		door_fast_use_c();
+	domain_set_default_frame_limit(word_value(boot.cmdline, "frames="));
 	klog(LOG_INFO, "nucleus: %u KiB free memory, %d modules, sysenter %s, command line '%s'",
 	     frame_free_count() * 4, boot.nmodules, cpu_has_sysenter() ? "yes" : "no",
 	     boot.cmdline);

@@ -184,23 +184,27 @@ struct domain {
 	int dying; /* being torn down: no new threads */
 	int exit_status;
 	char name[32];
-	struct aspace as;
+	struct aspace as; /* its memory, and its frame limit (domain_set_frame_limit) */
 	struct list_node threads;
 	int nthreads;
 	struct dtable dtable;  /* its door ids */
 	struct door_pool pool; /* its server threads */
 	/* As a nucleus object (domobj.c, sprig/kobj.h): */
-	int loaded;           /* has memory from an image (DOM_LOAD) */
-	int started;          /* has had a thread */
-	uint32_t end_cause;   /* KOBJ_END_*, once it is ending; 0 before */
-	int32_t end_status;   /* the notice's status (exit status, or vector) */
-	uint32_t end_addr;    /* the notice's address (faults) */
-	struct door *watch;   /* notified when it ends (held), or NULL */
-	uint32_t frame_limit; /* frames it may hold; 0: no limit of its own */
+	int loaded;         /* has memory from an image (DOM_LOAD) */
+	int started;        /* has had a thread */
+	uint32_t end_cause; /* KOBJ_END_*, once it is ending; 0 before */
+	int32_t end_status; /* the notice's status (exit status, or vector) */
+	uint32_t end_addr;  /* the notice's address (faults) */
+	struct door *watch; /* notified when it ends (held), or NULL */
 };
 
 extern struct waitq domains_ended; /* woken when the last domain ends */
+/* The frames a domain may hold unless its creator says otherwise: 32 MiB
+ * (the kernel command line's frames=N changes it). */
+#define DOMAIN_FRAMES_DEFAULT 8192
 struct domain *domain_create(const char *name);
+void domain_set_frame_limit(struct domain *d, uint32_t frames);
+void domain_set_default_frame_limit(uint32_t frames);
 struct domain *domain_by_id(int id);
 void domain_discard(struct domain *d);
 void domain_set_end(struct domain *d, uint32_t cause, int32_t status, uint32_t addr);
@@ -257,7 +261,7 @@ struct elf_info {
 };
 int elf_parse(const void *image, size_t size, struct elf_info *info, const char **why);
 struct domain *elf_load_domain(const char *name, const void *image, size_t size, const char *args,
-                               const char **why);
+                               uint32_t frames, const char **why);
 struct elf_start {
 	uint32_t entry, esp, argp; /* the first thread's eip, esp and eax */
 };

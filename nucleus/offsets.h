@@ -28,11 +28,11 @@
 
 /* struct domain */
 #define DOM_CR3          (48 + 4) /* as.cr3 */
-#define DOM_DTABLE_DOOR  1608     /* dtable.door[] */
-#define DOM_DTABLE_GEN   (1608 + 1024)
-#define DOM_POOL_IDLE    3664 /* pool.idle */
-#define DOM_POOL_CALLS   (3664 + 8)
-#define DOM_POOL_UPCALLS (3664 + 16)
+#define DOM_DTABLE_DOOR  1620     /* dtable.door[] */
+#define DOM_DTABLE_GEN   (1620 + 1024)
+#define DOM_POOL_IDLE    3676 /* pool.idle */
+#define DOM_POOL_CALLS   (3676 + 8)
+#define DOM_POOL_UPCALLS (3676 + 16)
 
 /* struct door */
 #define DOOR_SERVER_OFF 8

@@ -8,9 +8,14 @@
  * A page marked PTE_COW is shared read-only with another mapping; the first
  * write to it gets a private copy (or the page itself, if no one else has it).
  *
+ * Each space counts the frames it holds (vmm.h) and is refused any beyond
+ * its limit (aspace_charge): that bounds a domain's memory, and how many
+ * references to frames it can hold.
+ *
  * Entry points: vmm_init, aspace_create, aspace_destroy, aspace_activate,
  * aspace_add_region, aspace_alloc_region, aspace_remove_region,
- * aspace_find_region, vmm_fault, vmm_populate, vmm_flush_page.
+ * aspace_find_region, aspace_charge, aspace_pte, vmm_fault, vmm_populate,
+ * vmm_flush_page.
  */
 #include "vmm/vmm.h"
 #include "lib/c/libc.h"
@@ -50,6 +55,7 @@ int aspace_create(struct aspace *as)
 	memset(as, 0, sizeof *as);
 	as->cr3 = pa;
 	as->pd = PHYS_TO_VIRT(pa);
+	as->nframes = 1; /* the directory */
 	memcpy(&as->pd[USER_PDES], &kernel_pd[USER_PDES], (PT_ENTRIES - USER_PDES) * sizeof(pde_t));
 	return 0;
 }
@@ -67,6 +73,7 @@ void aspace_destroy(struct aspace *as)
 	as->pd = NULL;
 	as->cr3 = 0;
 	as->nregions = 0;
+	as->nframes = 0;
 }
 
 #ifndef SPRIG_HOST
@@ -163,6 +170,38 @@ const struct region *aspace_find_region(const struct aspace *as, uint32_t va)
 	return NULL;
 }
 
+/* Counts n more frames as held by as. Returns 0, or -ENOMEM when that
+ * would pass its limit (vmm_limit_reached hears of the first refusal). */
+int aspace_charge(struct aspace *as, uint32_t n)
+{
+	if (as->frame_limit && (uint64_t)as->nframes + n > as->frame_limit) {
+		if (!as->limit_reported) {
+			as->limit_reported = 1;
+			vmm_limit_reached(as);
+		}
+		return -ENOMEM;
+	}
+	as->nframes += n;
+	return 0;
+}
+
+/* The PTE for user va in as, making its page table (a frame charged to as)
+ * if there is none. NULL with *err = -ENOMEM over the limit or when memory
+ * is out. */
+pte_t *aspace_pte(struct aspace *as, uint32_t va, int *err)
+{
+	if (as->pd[PDX(va)] & PTE_P)
+		return pt_lookup(as->pd, va);
+	if ((*err = aspace_charge(as, 1)) < 0)
+		return NULL;
+	pte_t *pte = pt_ensure(as->pd, va);
+	if (!pte) {
+		as->nframes--;
+		*err = -ENOMEM;
+	}
+	return pte;
+}
+
 /* Gives the copy-on-write page at *pte its own frame and makes it writable. */
 static int cow_break(struct aspace *as, pte_t *pte, uint32_t va)
 {
@@ -182,8 +221,10 @@ static int cow_break(struct aspace *as, pte_t *pte, uint32_t va)
 
 /* Resolves a user access to va: maps a zero page on first touch, or breaks
  * copy-on-write sharing on a write, if a region allows the access. Returns
- * 0, -EFAULT (no region, or not allowed), or -ENOMEM. A present page with
- * the right permission is simply accepted. */
+ * 0, -EFAULT (no region, or not allowed), or -ENOMEM (memory is out, or the
+ * page would pass the space's frame limit). A present page with the right
+ * permission is simply accepted; a copy-on-write break holds as many
+ * frames as before. */
 int vmm_fault(struct aspace *as, uint32_t va, int write)
 {
 	const struct region *r = aspace_find_region(as, va);
@@ -195,13 +236,19 @@ int vmm_fault(struct aspace *as, uint32_t va, int write)
 			return 0;
 		return (*pte & PTE_COW) ? cow_break(as, pte, va) : -EFAULT;
 	}
+	int err = aspace_charge(as, 1);
+	if (err < 0)
+		return err;
 	paddr_t pa = frame_alloc();
-	if (!pa)
-		return -ENOMEM;
-	int err = pt_map(as->pd, PAGE_DOWN(va), pa, PTE_U | ((r->prot & VM_WRITE) ? PTE_W : 0));
-	if (err)
-		frame_free(pa);
-	return err;
+	pte = pa ? aspace_pte(as, va, &err) : NULL;
+	if (!pte) {
+		if (pa)
+			frame_free(pa);
+		as->nframes--;
+		return pa ? err : -ENOMEM;
+	}
+	*pte = pa | PTE_P | PTE_U | ((r->prot & VM_WRITE) ? PTE_W : 0);
+	return 0;
 }
 
 /* Maps every page of [start, end) now, as a fault on each would. */

@@ -12,18 +12,21 @@
 #include "lib/c/libc.h"
 
 /* The PTE of the page at va in src, made present and read-only
- * (copy-on-write if it was writable); NULL if src cannot read it. The TLB
- * is the caller's to flush. */
-static pte_t *share_source(struct aspace *src, uint32_t va)
+ * (copy-on-write if it was writable); NULL with *err = -EFAULT if src
+ * cannot read it, or -ENOMEM if faulting it in failed so. The TLB is the
+ * caller's to flush. */
+static pte_t *share_source(struct aspace *src, uint32_t va, int *err)
 {
 	pte_t *pte = pt_lookup(src->pd, va);
 	if (!pte || !(*pte & PTE_P)) {
-		if (vmm_fault(src, va, 0) < 0)
+		if ((*err = vmm_fault(src, va, 0)) < 0)
 			return NULL;
 		pte = pt_lookup(src->pd, va);
 	}
-	if (!(*pte & PTE_U))
+	if (!(*pte & PTE_U)) {
+		*err = -EFAULT;
 		return NULL;
+	}
 	if (*pte & PTE_W)
 		*pte = (*pte & ~PTE_W) | PTE_COW;
 	return pte;
@@ -45,6 +48,28 @@ static paddr_t share_frame(paddr_t pa, uint32_t *flags)
 	return copy;
 }
 
+/* Maps the frame of the present source PTE *spte at *dpte in dst,
+ * copy-on-write on both sides, replacing what dst had there (a new page is
+ * charged to dst). 0, or -ENOMEM over dst's limit or when memory is out. */
+static int share_page(struct aspace *dst, pte_t *dpte, pte_t *spte)
+{
+	int added = !(*dpte & PTE_P);
+	if (added && aspace_charge(dst, 1) < 0)
+		return -ENOMEM;
+	if (*spte & PTE_W)
+		*spte = (*spte & ~PTE_W) | PTE_COW;
+	uint32_t flags = PTE_P | PTE_U | PTE_COW;
+	paddr_t pa = share_frame(PTE_ADDR(*spte), &flags);
+	if (!pa) {
+		dst->nframes -= (uint32_t)added;
+		return -ENOMEM;
+	}
+	if (!added)
+		frame_free(PTE_ADDR(*dpte));
+	*dpte = pa | flags;
+	return 0;
+}
+
 /* Maps npages pages of src at src_va into dst at dst_va, copy-on-write on
  * both sides, replacing what dst had there. Both ranges must lie in one
  * region each, the destination's writable. Returns 0, -EFAULT or -ENOMEM
@@ -61,33 +86,18 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 		return -EFAULT;
 	while (npages && !err) {
 		/* Within one page table on each side, walk the entries directly. */
-		pte_t *spte = share_source(src, src_va);
-		pte_t *dpte = spte ? pt_ensure(dst->pd, dst_va) : NULL;
+		pte_t *spte = share_source(src, src_va, &err);
+		pte_t *dpte = spte ? aspace_pte(dst, dst_va, &err) : NULL;
 		uint32_t run = PT_ENTRIES - (PTX(src_va) > PTX(dst_va) ? PTX(src_va) : PTX(dst_va));
-		if (!dpte) {
-			err = spte ? -ENOMEM : -EFAULT;
+		if (!dpte)
 			break;
-		}
 		if (run > npages)
 			run = npages;
-		for (uint32_t k = 0; k < run; k++, spte++, dpte++) {
+		for (uint32_t k = 0; k < run && !err; k++, spte++, dpte++) {
 			if (k && (*spte & (PTE_P | PTE_U)) != (PTE_P | PTE_U) &&
-			    !(spte = share_source(src, src_va + k * PAGE_SIZE))) {
-				err = -EFAULT;
-				run = k;
+			    !(spte = share_source(src, src_va + k * PAGE_SIZE, &err)))
 				break;
-			}
-			if (*spte & PTE_W)
-				*spte = (*spte & ~PTE_W) | PTE_COW;
-			uint32_t flags = PTE_P | PTE_U | PTE_COW;
-			paddr_t pa = share_frame(PTE_ADDR(*spte), &flags);
-			if (!pa) {
-				err = -ENOMEM;
-				break;
-			}
-			if (*dpte & PTE_P)
-				frame_free(PTE_ADDR(*dpte));
-			*dpte = pa | flags;
+			err = share_page(dst, dpte, spte);
 		}
 		npages -= run;
 		src_va += run * PAGE_SIZE;
@@ -98,7 +108,8 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 	return err;
 }
 
-/* Unmaps every present page in [va, va + len), dropping its frame. */
+/* Unmaps every present page in [va, va + len), dropping its frame (and
+ * the space's count of frames held). */
 void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len)
 {
 	for (uint32_t end = va + len; va < end; va += PAGE_SIZE) {
@@ -107,6 +118,7 @@ void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len)
 			continue;
 		frame_free(PTE_ADDR(*pte));
 		*pte = 0;
+		as->nframes--;
 		vmm_flush_page(as, va);
 	}
 }
@@ -114,8 +126,9 @@ void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len)
 /* Makes dst (new and empty) a copy-on-write copy of src for a fork: the
  * same regions, and every page src has mapped shared read-only until one
  * side writes to it; pages src never touched stay demand-zero in both.
- * Returns 0, or -ENOMEM with dst holding a partial copy for its owner to
- * destroy. */
+ * Every page and page table is charged to dst, whose limit must be set
+ * first. Returns 0, or -ENOMEM (memory out, or dst's limit passed) with dst
+ * holding a partial copy for its owner to destroy. */
 int vmm_clone(struct aspace *dst, struct aspace *src)
 {
 	int err = 0;
@@ -127,16 +140,15 @@ int vmm_clone(struct aspace *dst, struct aspace *src)
 			pte_t *spte = pt_lookup(src->pd, va);
 			if (!spte || !(*spte & PTE_P))
 				continue;
-			pte_t *dpte = pt_ensure(dst->pd, va);
-			if (!dpte) {
-				err = -ENOMEM;
+			pte_t *dpte = aspace_pte(dst, va, &err);
+			if (!dpte || (err = aspace_charge(dst, 1)) < 0)
 				break;
-			}
 			if (*spte & PTE_W)
 				*spte = (*spte & ~PTE_W) | PTE_COW;
 			uint32_t flags = PTE_P | PTE_U | (*spte & PTE_COW);
 			paddr_t pa = share_frame(PTE_ADDR(*spte), &flags);
 			if (!pa) {
+				dst->nframes--;
 				err = -ENOMEM;
 				break;
 			}

@@ -84,11 +84,17 @@ struct region {
 	uint32_t prot;       /* VM_* */
 };
 
+/* An address space. nframes counts the frames it holds: its directory,
+ * its page tables, and one per present page (a page mapped in several
+ * spaces counts in each: every mapping holds a reference). */
 struct aspace {
 	pde_t *pd;   /* page directory (nucleus view) */
 	paddr_t cr3; /* its physical address */
 	int nregions;
 	struct region regions[ASPACE_MAX_REGIONS];
+	uint32_t nframes;     /* frames held, as above */
+	uint32_t frame_limit; /* the most it may hold; 0: no limit */
+	int limit_reported;   /* vmm_limit_reached has been called */
 };
 
 extern pde_t kernel_pd[PT_ENTRIES];
@@ -100,6 +106,8 @@ int aspace_add_region(struct aspace *as, uint32_t start, uint32_t end, uint32_t 
 const struct region *aspace_find_region(const struct aspace *as, uint32_t va);
 uint32_t aspace_alloc_region(struct aspace *as, uint32_t len, uint32_t prot);
 int aspace_remove_region(struct aspace *as, uint32_t start);
+int aspace_charge(struct aspace *as, uint32_t n);
+pte_t *aspace_pte(struct aspace *as, uint32_t va, int *err);
 int vmm_fault(struct aspace *as, uint32_t va, int write);
 int vmm_populate(struct aspace *as, uint32_t start, uint32_t end);
 void vmm_flush_page(const struct aspace *as, uint32_t va);
@@ -111,8 +119,13 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len);
 int vmm_clone(struct aspace *dst, struct aspace *src);
 
-/* uaccess.c: copies that turn a bad user range into -EFAULT. `as` need not
- * be the current address space. */
+/* Supplied by the VMM's user (the nucleus: domain.c; the unit tests): as
+ * was refused a frame over its limit, for the first time. */
+void vmm_limit_reached(const struct aspace *as);
+
+/* uaccess.c: copies that turn a bad user range into -EFAULT (and a page
+ * over the space's frame limit into -ENOMEM). `as` need not be the current
+ * address space. */
 int uaccess_range_ok(uint32_t uaddr, size_t len);
 int copy_in(struct aspace *as, void *dst, uint32_t usrc, size_t len);
 int copy_out(struct aspace *as, uint32_t udst, const void *src, size_t len);

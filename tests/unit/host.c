@@ -5,7 +5,7 @@
  * out of the test (so panic still never returns).
  *
  * Entry points: host_phys_to_virt, host_mem_dirty, host_last_panic,
- * host_clear_panic, panic.
+ * host_clear_panic, panic, vmm_limit_reached (counted in host_limit_reports).
  */
 
 /* HOST_CFLAGS renames Sprig's formatting functions so the format test can
@@ -23,6 +23,15 @@
 
 static uint8_t arena[HOST_MEM_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static char last_panic[256];
+int host_limit_reports;
+const struct aspace *host_limit_space;
+
+/* The VMM's report of a space refused over its frame limit: counted. */
+void vmm_limit_reached(const struct aspace *as)
+{
+	host_limit_reports++;
+	host_limit_space = as;
+}
 
 /* Physical address pa in the arena; anything outside it fails the test. */
 void *host_phys_to_virt(paddr_t pa)

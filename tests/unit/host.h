@@ -28,6 +28,8 @@ void *host_phys_to_virt(paddr_t pa);
 void host_mem_dirty(void);
 const char *host_last_panic(void); /* "" when nothing panicked since clear */
 void host_clear_panic(void);
+extern int host_limit_reports;                /* vmm_limit_reached calls */
+extern const struct aspace *host_limit_space; /* ... and the last space named */
 
 /* Fresh allocator over [0, size) of the arena, all of it released as RAM
  * (frame 0 included: keeping it is the allocator's job). The arena is

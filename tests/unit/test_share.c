@@ -104,10 +104,30 @@ static int setup(void **state)
 }
 
 /* Destroying both spaces must give back every frame any test took. */
+/* What as holds, counted from its tables: the directory, each page table
+ * and each present page. as->nframes must always agree. */
+static uint32_t frames_held(const struct aspace *as)
+{
+	uint32_t n = 1;
+	for (uint32_t i = 0; i < USER_PDES; i++) {
+		if (!(as->pd[i] & PTE_P))
+			continue;
+		const pte_t *pt = host_phys_to_virt(PTE_ADDR(as->pd[i]));
+		n++;
+		for (uint32_t j = 0; j < PT_ENTRIES; j++)
+			n += (pt[j] & PTE_P) != 0;
+	}
+	return n;
+}
+
 static int teardown(void **state)
 {
 	(void)state;
 	host_hog_release(&hog);
+	if (src.pd) /* a test may have destroyed them itself */
+		assert_int_equal(src.nframes, frames_held(&src));
+	if (dst.pd)
+		assert_int_equal(dst.nframes, frames_held(&dst));
 	aspace_destroy(&src);
 	aspace_destroy(&dst);
 	assert_int_equal(frame_free_count(), free_at_start);
@@ -631,6 +651,89 @@ static void test_remove_region_needs_its_start(void **state)
 	assert_true(has_pattern(&src, SRC_RW, 2 * PAGE_SIZE, 0));
 }
 
+/* ---- the frame limit ---- */
+
+static void test_frames_held_counts_directory_tables_and_pages(void **state)
+{
+	(void)state;
+	assert_int_equal(dst.nframes, 1); /* the directory */
+	assert_int_equal(vmm_fault(&dst, DST_RW, 1), 0);
+	assert_int_equal(dst.nframes, 3); /* + a page table + the page */
+	assert_int_equal(vmm_fault(&dst, DST_RW + PAGE_SIZE, 0), 0);
+	assert_int_equal(dst.nframes, 4);
+	vmm_unmap(&dst, DST_RW, PAGE_SIZE);
+	assert_int_equal(dst.nframes, 3);
+	put_pattern(&src, SRC_RW, 2 * PAGE_SIZE, 0);
+	assert_int_equal(vmm_share(&dst, DST_RW, &src, SRC_RW, 2), 0);
+	assert_int_equal(dst.nframes, 4); /* one page new, one replaced */
+	assert_int_equal(vmm_fault(&dst, DST_RW, 1), 0);
+	assert_int_equal(dst.nframes, 4); /* a copy-on-write break holds as many */
+}
+
+static void test_fault_over_the_limit_is_enomem_reported_once(void **state)
+{
+	(void)state;
+	dst.frame_limit = dst.nframes + 2; /* a page table and one page */
+	host_limit_reports = 0;
+	uint32_t free_before = frame_free_count();
+	assert_int_equal(vmm_fault(&dst, DST_RW, 1), 0);
+	assert_int_equal(vmm_fault(&dst, DST_RW + PAGE_SIZE, 1), -ENOMEM);
+	assert_int_equal(vmm_fault(&dst, DST_RW + PAGE_SIZE, 0), -ENOMEM);
+	assert_int_equal(host_limit_reports, 1);
+	assert_ptr_equal(host_limit_space, &dst);
+	assert_int_equal(frame_free_count(), free_before - 2);
+	assert_int_equal(dst.nframes, dst.frame_limit);
+	vmm_unmap(&dst, DST_RW, PAGE_SIZE); /* given back: room again */
+	assert_int_equal(vmm_fault(&dst, DST_RW + PAGE_SIZE, 1), 0);
+}
+
+static void test_page_table_over_the_limit_is_enomem(void **state)
+{
+	(void)state;
+	dst.frame_limit = dst.nframes + 1; /* room for a page, none for its table */
+	assert_int_equal(vmm_fault(&dst, DST_RW, 1), -ENOMEM);
+	assert_int_equal(dst.pd[PDX(DST_RW)], 0);
+	assert_int_equal(dst.nframes, 1);
+}
+
+static void test_copy_over_the_limit_is_enomem(void **state)
+{
+	(void)state;
+	dst.frame_limit = dst.nframes + 2;
+	assert_int_equal(copy_out(&dst, DST_RW, pattern, 2 * PAGE_SIZE), -ENOMEM);
+	assert_int_equal(zero_out(&dst, DST_RW + PAGE_SIZE, 1), -ENOMEM);
+	put_pattern(&src, SRC_RW, 2 * PAGE_SIZE, 0);
+	assert_int_equal(vmm_copy(&dst, DST_RW + 1, &src, SRC_RW, PAGE_SIZE), -ENOMEM);
+	assert_int_equal(copy_out(&dst, DST_RW, pattern, 16), 0); /* its one page */
+}
+
+static void test_share_over_the_limit_is_enomem_after_a_prefix(void **state)
+{
+	(void)state;
+	put_pattern(&src, SRC_RW, 4 * PAGE_SIZE, 0);
+	dst.frame_limit = dst.nframes + 3; /* a page table and two pages */
+	assert_int_equal(vmm_share(&dst, DST_RW, &src, SRC_RW, 4), -ENOMEM);
+	assert_int_equal(dst.nframes, dst.frame_limit);
+	assert_int_equal(frame_of(&dst, DST_RW + PAGE_SIZE), frame_of(&src, SRC_RW + PAGE_SIZE));
+	assert_int_equal(pte_of(&dst, DST_RW + 2 * PAGE_SIZE) & PTE_P, 0);
+	assert_int_equal(frame_refcount(frame_of(&src, SRC_RW + 2 * PAGE_SIZE)), 1);
+	/* Over pages already there, a share needs nothing more. */
+	assert_int_equal(vmm_share(&dst, DST_RW, &src, SRC_RW, 2), 0);
+}
+
+static void test_clone_over_the_limit_is_enomem(void **state)
+{
+	(void)state;
+	struct aspace c;
+	put_pattern(&src, SRC_RW, 4 * PAGE_SIZE, 0);
+	assert_int_equal(aspace_create(&c), 0);
+	c.frame_limit = 4; /* the directory, a page table, two of four pages */
+	assert_int_equal(vmm_clone(&c, &src), -ENOMEM);
+	assert_int_equal(c.nframes, 4);
+	assert_int_equal(c.nframes, frames_held(&c));
+	aspace_destroy(&c);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -669,6 +772,12 @@ int main(void)
 	        T(test_alloc_region_never_returns_stack_range),
 	        T(test_remove_region_unmaps_its_pages),
 	        T(test_remove_region_needs_its_start),
+	        T(test_frames_held_counts_directory_tables_and_pages),
+	        T(test_fault_over_the_limit_is_enomem_reported_once),
+	        T(test_page_table_over_the_limit_is_enomem),
+	        T(test_copy_over_the_limit_is_enomem),
+	        T(test_share_over_the_limit_is_enomem_after_a_prefix),
+	        T(test_clone_over_the_limit_is_enomem),
 	};
 	return cmocka_run_group_tests_name("share", tests, NULL, NULL);
 }

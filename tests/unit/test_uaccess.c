@@ -246,12 +246,12 @@ static void test_copy_from_supervisor_page_is_efault(void **state)
 	assert_int_equal(copy_out(&as, RW, pattern, 4), -EFAULT);
 }
 
-static void test_copy_when_memory_is_out_is_efault(void **state)
+static void test_copy_when_memory_is_out_is_enomem(void **state)
 {
 	(void)state;
 	host_hog_take(&hog, 0);
-	assert_int_equal(copy_out(&as, RW, pattern, 4), -EFAULT);
-	assert_int_equal(copy_in(&as, buf, RO, 4), -EFAULT);
+	assert_int_equal(copy_out(&as, RW, pattern, 4), -ENOMEM);
+	assert_int_equal(copy_in(&as, buf, RO, 4), -ENOMEM);
 	assert_int_equal(frame_free_count(), 0);
 	host_hog_release(&hog);
 	assert_int_equal(copy_out(&as, RW, pattern, 4), 0);
@@ -278,7 +278,7 @@ int main(void)
 	        T(test_mapped_page_below_user_base_is_still_efault),
 	        T(test_zero_length_copy_touches_nothing),
 	        T(test_copy_from_supervisor_page_is_efault),
-	        T(test_copy_when_memory_is_out_is_efault),
+	        T(test_copy_when_memory_is_out_is_enomem),
 	};
 	return cmocka_run_group_tests_name("uaccess", tests, NULL, NULL);
 }
