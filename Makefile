@@ -127,7 +127,7 @@ run: deps all
 
 debug: deps all
 	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"
-	tools/qemu.sh --debug --modules "$(RUN_MODULES)"
+	tools/qemu.sh --debug --modules "$(RUN_MODULES)" --append "$(APPEND)"
 
 bench: deps all
 	@tools/bench.sh
