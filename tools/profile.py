@@ -118,7 +118,8 @@ def main():
     warm = int(os.environ.get("PROFILE_WARM", "2"))
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
-    gdb.execute("target remote :%s" % os.environ.get("PROFILE_PORT", "1234"), to_string=True)
+    gdb.execute("target remote 127.0.0.1:%s" % os.environ.get("PROFILE_PORT", "1234"),
+                to_string=True)
     gdb.execute("add-symbol-file %s" % os.environ["PROFILE_ELF"], to_string=True)
     gdb.execute("break run_profile", to_string=True)
     gdb.execute("continue", to_string=True)
