@@ -8,6 +8,7 @@
 #
 # Entry points:
 #   boot NAME [--modules LIST] [--append CMDLINE] [--timeout SEC] [qemu.sh opts]
+#     (under Bochs when EMU=bochs: an ISO of the same modules and command line)
 #   boot_bochs NAME ISO [--timeout SEC]
 #   expect REGEX, expect_not REGEX, expect_order REGEX1 REGEX2,
 #   expect_count N REGEX, expect_status ok|fail|shutdown, expect_frames_balanced
@@ -23,7 +24,12 @@ fail() { REASONS+=("$*"); }
 
 # boot NAME [options]: run tools/qemu.sh (30 s unless --timeout) with the
 # serial log in build/test/NAME.log; QEMU's exit status goes to $STATUS.
+# With EMU=bochs (run.sh --bochs) the same boot runs under Bochs instead.
 boot() {
+	if [[ ${EMU:-qemu} == bochs ]]; then
+		boot_modules_bochs "$@"
+		return
+	fi
 	local name=$1 secs=30 args=()
 	shift
 	while (($#)); do
@@ -52,6 +58,39 @@ boot_bochs() {
 	mkdir -p "$TEST_DIR"
 	"$ROOT/tools/bochs.sh" "$iso" "$LOG" "$secs" </dev/null || STATUS=$?
 	clean_log
+}
+
+# boot_modules_bochs NAME --modules LIST [--append CMDLINE] [--timeout SEC]:
+# boot's work under Bochs: an ISO of the nucleus and the modules, booted by
+# tools/bochs.sh. $STATUS is then what QEMU's would be: the nucleus's power
+# off line gives the status it asked for (1 ok, 3 fail), 0 otherwise.
+boot_modules_bochs() {
+	local name=$1 mods="" append="" secs=120
+	shift
+	while (($#)); do
+		case $1 in
+		--modules) mods=$2; shift 2 ;;
+		--append) append=$2; shift 2 ;;
+		--timeout) secs=$(($2 * 2)); shift 2 ;;
+		*) shift ;;
+		esac
+	done
+	local iso=$TEST_DIR/bochs-iso/$name.iso list=()
+	IFS=, read -ra list <<<"$mods"
+	mkdir -p "$(dirname "$iso")"
+	if ! ISO_APPEND=$append "$ROOT/tools/mkiso.sh" "$iso" "$ROOT/build/kernel.elf" "${list[@]}" \
+		>"$TEST_DIR/$name.mkiso.out" 2>&1; then
+		fail "mkiso failed"
+		return
+	fi
+	boot_bochs "$name.bochs" "$iso" --timeout "$secs"
+	local off
+	off=$(grep -Ea -m1 'nucleus: power off, status [0-9]+' "$LOG" || true)
+	case $off in
+	*"status 0"*) STATUS=1 ;;
+	*"status 1"*) STATUS=3 ;;
+	*) STATUS=0 ;;
+	esac
 }
 
 # clean_log: make sure $LOG exists and drop the serial console's CRs.
@@ -118,6 +157,7 @@ expect_frames_balanced() {
 
 # verdict NAME: print "PASS NAME" or "FAIL NAME: reasons" and the log's tail.
 verdict() {
+	[[ ${EMU:-qemu} == bochs ]] && set -- "$1/bochs"
 	mkdir -p "$TEST_DIR"
 	if ((${#REASONS[@]} == 0)); then
 		echo "PASS $1" | tee -a "$RESULTS"
