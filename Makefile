@@ -38,7 +38,7 @@ KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
-	howto_raw howto_iface domtest
+	howto_raw howto_iface domtest fuzz
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
@@ -129,6 +129,9 @@ debug: deps all
 	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"
 	tools/qemu.sh --debug --modules "$(RUN_MODULES)" --append "$(APPEND)"
 
+fuzz: deps all
+	@tools/fuzz.sh
+
 bench: deps all
 	@tools/bench.sh
 	@echo; tools/profile.sh
@@ -163,7 +166,7 @@ test: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all run test bench iso debug clean deps unit format format-check
+.PHONY: all run test bench fuzz iso debug clean deps unit format format-check
 .SUFFIXES:
 # Keep the objects that chains of rules make (user .o files, blobs): else
 # the next make rebuilds every program.

@@ -3,8 +3,8 @@
 # t_readme.sh — the commands the README shows work as written. Every
 # `make run` line is run (with APPEND=poweroff=idle added, so it ends by
 # itself) and must end with every domain gone, every frame back and no
-# failed check; `make iso`, `make debug` (with gdb -x tools/gdbinit) and
-# `make bench` are run too. (`make test` is this run; `make format` is the
+# failed check; `make iso`, `make debug` (with gdb -x tools/gdbinit),
+# `make fuzz` (shortened) and `make bench` are run too. (`make test` is this run; `make format` is the
 # format step's fix; `make clean` is left out, it would remove the build
 # under the other tests.) A README example cannot rot without this failing.
 
@@ -45,6 +45,13 @@ expect 'hello: hello from user space'
 expect_frames_balanced
 grep -q 'Breakpoint 1 at 0x' "$TEST_DIR/readme_debug.gdb" || fail "gdbinit set no breakpoint in panic"
 verdict "readme/make debug"
+
+# make fuzz, shortened: the same script, a few thousand calls.
+LOG=$TEST_DIR/readme_fuzz.log
+(cd "$ROOT" && FUZZ_CALLS=5000 FUZZ_SEED=5 make fuzz) </dev/null >"$LOG" 2>&1 || fail "make fuzz failed"
+expect '^fuzz: 5000 calls from seed 5 in'
+expect '^fuzz.sh: PASS$'
+verdict "readme/make fuzz"
 
 # make bench: the table, the plot and the profile; the figures it writes
 # into docs/measuring.md must be the ones already there (the file is put
