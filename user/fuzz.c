@@ -9,8 +9,8 @@
  *            through sysenter or int $0x80, with random numbers, ids,
  *            pointers (null, nucleus, unmapped, misaligned, our own),
  *            sizes and door_arg_t contents, and odd CPU state: DF, AC and
- *            NT set, DS/ES/FS/GS null or the code selector, the sysenter
- *            return stack pointing anywhere. A second thread keeps
+ *            NT set (and TF on sysenter), DS/ES/FS/GS null or the code
+ *            selector, the sysenter return stack pointing anywhere. A second thread keeps
  *            duplicating, closing and revoking doors meanwhile. Every 256
  *            rounds the server must still answer an echo correctly.
  *
@@ -95,8 +95,8 @@ static uint32_t any_pointer(void)
 
 static uint32_t any_size(void)
 {
-	static const uint32_t sizes[] = {0, 1, 4, 15, 16, 17, 4096, 65536, 0x40001, 0x1000001,
-	                                 0x7FFFFFFF, 0xFFFFFFFF};
+	static const uint32_t sizes[] = {0,    1,     4,       15,        16,         17,
+	                                 4096, 65536, 0x40001, 0x1000001, 0x7FFFFFFF, 0xFFFFFFFF};
 	uint32_t r = rnd();
 	return r & 1 ? sizes[(r >> 1) % (sizeof sizes / sizeof sizes[0])] : r % 300;
 }
@@ -105,21 +105,23 @@ static uint32_t any_id(void)
 {
 	uint32_t r = rnd();
 	switch (r % 4) {
-	case 0: return r >> 8;                 /* anything */
-	case 1: return (r >> 8) & 0xff;        /* a slot, generation 0 */
-	case 2: return keep[(r >> 8) % 4];     /* a real one */
-	default: return (uint32_t)-(int)(r & 7); /* small negatives */
+	case 0: return r >> 8;                     /* anything */
+	case 1: return (r >> 8) & 0xff;            /* a slot, generation 0 */
+	case 2: return keep[(r >> 8) % 4];         /* a real one */
+	default: return (uint32_t) - (int)(r & 7); /* small negatives */
 	}
 }
 
 /* The system calls the fuzzer may make with any arguments. */
 static uint32_t any_call(void)
 {
-	static const uint32_t ok[] = {SYS_NULL,        SYS_CONSOLE_WRITE, SYS_YIELD,        SYS_SLEEP,
-	                              SYS_TIME,        SYS_THREAD_SELF,   SYS_DOOR_CALL,    SYS_DOOR_INFO,
-	                              SYS_DOOR_REVOKE, SYS_DOOR_DUP,      SYS_DOOR_CLOSE,   SYS_SHUTTLE_INFO,
-	                              SYS_VM_ALLOC,    SYS_VM_FREE,       SYS_NAME_PUBLISH, SYS_NAME_LOOKUP,
-	                              SYS_COUNT,       1000,              0x7FFFFFFF};
+	static const uint32_t ok[] = {SYS_NULL,        SYS_CONSOLE_WRITE, SYS_YIELD,
+	                              SYS_SLEEP,       SYS_TIME,          SYS_THREAD_SELF,
+	                              SYS_DOOR_CALL,   SYS_DOOR_INFO,     SYS_DOOR_REVOKE,
+	                              SYS_DOOR_DUP,    SYS_DOOR_CLOSE,    SYS_SHUTTLE_INFO,
+	                              SYS_VM_ALLOC,    SYS_VM_FREE,       SYS_NAME_PUBLISH,
+	                              SYS_NAME_LOOKUP, SYS_COUNT,         1000,
+	                              0x7FFFFFFF};
 	return ok[rnd() % (sizeof ok / sizeof ok[0])];
 }
 
@@ -130,7 +132,7 @@ static void any_args(uint32_t nr, uint32_t a[4])
 		a[i] = rnd() & 1 ? any_pointer() : any_size();
 	switch (nr) {
 	case SYS_SLEEP: a[0] = (rnd() & 63) == 0; break; /* now and then, a tick */
-	case SYS_NAME_LOOKUP: a[1] = 0; break;   /* no waiting */
+	case SYS_NAME_LOOKUP: a[1] = 0; break;           /* no waiting */
 	case SYS_CONSOLE_WRITE: /* readable junk would garble the log: bad pointers only */
 		if (a[0] >= USER_BASE && a[0] < USER_TOP)
 			a[1] = 0;
@@ -219,12 +221,12 @@ static uint32_t trap_sysenter(uint32_t nr, const uint32_t a[4], uint32_t flags, 
 	                 "movl fz_args, %%ebx\n\t"
 	                 "movl fz_esp, %%ecx\n\t"
 	                 "movl fz_seg, %%edx\n\t"
-	                 "popfl\n\t"
 	                 "movl %%edx, %%fs\n\t"
 	                 "movl %%edx, %%gs\n\t"
 	                 "movl %%edx, %%es\n\t"
 	                 "movl %%edx, %%ds\n\t"
 	                 "movl $1f, %%edx\n\t"
+	                 "popfl\n\t" /* a TF set here traps after sysenter, in the nucleus */
 	                 "sysenter\n"
 	                 "1:\tmovl $0x23, %%ecx\n\t" /* DS/ES are 0x23 already: the ABI */
 	                 "movl %%ecx, %%fs\n\t"
@@ -291,6 +293,8 @@ static void one_round(void)
 	uint32_t flags = any_flags();
 	if (r & 0x10) {
 		uint32_t esp = rnd() & 0x20 ? saved_esp - 64 - (rnd() & 7) : any_pointer();
+		if (r & 0x40)
+			flags |= 0x100; /* TF: sysenter clears it (int $0x80 would trap after) */
 		trap_sysenter(nr, a, flags, any_segment(1), esp);
 	} else if (!(nr & DOOR_FAST)) {
 		trap_int80(nr, a, flags, any_segment(0));
