@@ -9,7 +9,7 @@
 #include "user/counter.h"
 
 static struct counter counter;
-static struct door_served served = {&counter_impl, &counter};
+static struct door_served served = {&counter_impl, &counter, NULL};
 static volatile int stop;
 
 static void stop_proc(void *cookie, const struct door_request *req, struct door_reply *rep)

@@ -255,7 +255,7 @@ static void publish(const char *name, door_proc_t proc, void *cookie, uint32_t f
 
 static int run_server(int threads)
 {
-	server.counter_served = (struct door_served){&counter_impl, &server.counter};
+	server.counter_served = (struct door_served){&counter_impl, &server.counter, NULL};
 	if (threads)
 		door_pool_limit(threads);
 	door_pool_start(threads ? threads : 2);

@@ -49,7 +49,7 @@ static int quit_impl(void *obj, const struct math_one *in, struct math_one *out)
 }
 
 static const struct math_ops math_impl = {twice_impl, add_impl, quit_impl};
-static struct door_served served = {&math_impl, NULL};
+static struct door_served served = {&math_impl, NULL, NULL};
 
 static int server(void)
 {

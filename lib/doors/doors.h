@@ -128,6 +128,7 @@ static inline __attribute__((always_inline)) int door_call(int id, door_arg_t *a
 int door_create(door_proc_t proc, void *cookie, uint32_t flags);
 int door_pool_start(int nthreads);
 int door_pool_threads(void);
+int door_free(int id); /* closes a door this domain serves and frees its slot */
 void door_pool_limit(int max);
 
 /*
@@ -135,7 +136,7 @@ void door_pool_limit(int max);
  *
  *   #define ECHO_OPS(OP) \
  *           OP(echo, ping, 1, struct ping_in, struct ping_out) \
- *           OP(echo, add, 2, struct add_in, struct add_out)
+ *           OP(echo, read, 2, struct read_in, struct read_out, DOOR_IO)
  *   DOOR_INTERFACE(echo, ECHO_OPS)
  *
  * and gets: struct echo_ops (the server's functions, one per operation:
@@ -145,8 +146,16 @@ void door_pool_limit(int max);
  * Bind a stub to a door with door_bind_remote, or to a linked-in server
  * with door_bind_local: the stub code is the same.
  *
+ * An operation marked DOOR_IO also carries, in a struct door_io, bytes of
+ * any size up to DOOR_IO_MAX each way beside its fixed IN and OUT, and a
+ * door each way: its stub and its server function take a struct door_io *
+ * last. A door received is the receiver's to keep or close, whether the
+ * server is remote or linked in.
+ *
  * On the wire a call is {uint32_t op; IN} and a reply {int32_t status; OUT},
- * so an operation whose IN and OUT are 12 bytes or less rides the fast path.
+ * so an operation whose IN and OUT are 12 bytes or less rides the fast path;
+ * a DOOR_IO call is {uint32_t op; IN; uint32_t out_cap; bytes} and its reply
+ * {int32_t status; OUT; bytes}.
  */
 struct door_binding {
 	int id;          /* remote: the door */
@@ -164,15 +173,55 @@ static inline void door_bind_local(struct door_binding *b, const void *ops, void
 	*b = (struct door_binding){-1, ops, obj};
 }
 
-/* The object a dispatcher serves: the door's cookie. */
+/* The object a dispatcher serves: the door's cookie. unref, if set, is
+ * called with obj on the door's unreferenced notification (create the door
+ * with DOOR_UNREF): the place to free an object served by a door of its
+ * own. */
 struct door_served {
 	const void *ops;
 	void *obj;
+	void (*unref)(void *obj);
 };
 
-#define DOOR_IFACE_FIELD(iface, op, num, IN, OUT) int (*op)(void *obj, const IN *in, OUT *out);
+/* The variable part of a DOOR_IO operation. */
+#define DOOR_IO_MAX 8192 /* bytes each way in one call */
 
-#define DOOR_IFACE_STUB(iface, op, num, IN, OUT)                                                   \
+struct door_io {
+	const void *in;     /* bytes sent */
+	uint32_t in_size;   /* how many (at most DOOR_IO_MAX) */
+	void *out;          /* where bytes answered go */
+	uint32_t out_cap;   /* its size: the most the server may answer */
+	uint32_t out_size;  /* out: bytes answered */
+	int in_door;        /* a door sent, or -1; a server keeping the one it
+	                     * got sets it to -1, else it is closed after */
+	uint32_t in_flags;  /* DOOR_MOVE: the sender's id goes with it */
+	int out_door;       /* out: a door answered, or -1 */
+	uint32_t out_flags; /* server: DOOR_MOVE to hand its id over */
+};
+
+/* An empty door_io: no bytes, no doors. */
+#define DOOR_IO_NONE                                                                               \
+	{                                                                                          \
+		NULL, 0, NULL, 0, 0, -1, 0, -1, 0                                                  \
+	}
+
+#define DOOR_IFACE_PICK(a, b, c, d, e, f, g, ...) g
+#define DOOR_IFACE_CAT_(a, b)                     a##b
+#define DOOR_IFACE_CAT(a, b)                      DOOR_IFACE_CAT_(a, b)
+/* DOOR_IFACE_SEL(X, args) is X_IO(args) for a DOOR_IO operation, else X_FIXED(args). */
+#define DOOR_IFACE_SEL(X, ...)                                                                     \
+	DOOR_IFACE_CAT(X, DOOR_IFACE_PICK(__VA_ARGS__, _IO, _FIXED, -))(__VA_ARGS__)
+
+#define DOOR_IFACE_FIELD(...) DOOR_IFACE_SEL(DOOR_IFACE_FIELD, __VA_ARGS__)
+#define DOOR_IFACE_STUB(...)  DOOR_IFACE_SEL(DOOR_IFACE_STUB, __VA_ARGS__)
+#define DOOR_IFACE_CASE(...)  DOOR_IFACE_SEL(DOOR_IFACE_CASE, __VA_ARGS__)
+
+#define DOOR_IFACE_FIELD_FIXED(iface, op, num, IN, OUT)                                            \
+	int (*op)(void *obj, const IN *in, OUT *out);
+#define DOOR_IFACE_FIELD_IO(iface, op, num, IN, OUT, io)                                           \
+	int (*op)(void *obj, const IN *in, OUT *out, struct door_io *io);
+
+#define DOOR_IFACE_STUB_FIXED(iface, op, num, IN, OUT)                                             \
 	static inline int iface##_##op(const struct door_binding *b, const IN *in, OUT *out)       \
 	{                                                                                          \
 		if (b->ops)                                                                        \
@@ -197,7 +246,40 @@ struct door_served {
 		return rep.status;                                                                 \
 	}
 
-#define DOOR_IFACE_CASE(iface, op, num, IN, OUT)                                                   \
+#define DOOR_IFACE_STUB_IO(iface, op, num, IN, OUT, iotag)                                         \
+	static inline int iface##_##op(const struct door_binding *b, const IN *in, OUT *out,       \
+	                               struct door_io *io)                                         \
+	{                                                                                          \
+		if (b->ops)                                                                        \
+			return door_io_local(                                                      \
+			        io, b->obj, in, out,                                               \
+			        (door_io_fn)((const struct iface##_ops *)b->ops)->op);             \
+		union { /* the reply may land where the call was: it has been sent */              \
+			struct {                                                                   \
+				uint32_t op;                                                       \
+				IN in;                                                             \
+				uint32_t out_cap;                                                  \
+				char bytes[DOOR_IO_MAX];                                           \
+			} m;                                                                       \
+			struct {                                                                   \
+				int32_t status;                                                    \
+				OUT out;                                                           \
+				char bytes[DOOR_IO_MAX];                                           \
+			} r;                                                                       \
+		} u;                                                                               \
+		u.m.op = num;                                                                      \
+		u.m.in = *in;                                                                      \
+		u.m.out_cap = io->out_cap;                                                         \
+		int err = door_io_call(b->id, io, &u, offsetof(__typeof__(u.m), bytes),            \
+		                       offsetof(__typeof__(u.r), bytes));                          \
+		if (err < 0)                                                                       \
+			return err;                                                                \
+		if (err == 0)                                                                      \
+			*out = u.r.out;                                                            \
+		return u.r.status;                                                                 \
+	}
+
+#define DOOR_IFACE_CASE_FIXED(iface, op, num, IN, OUT)                                             \
 	case num: {                                                                                \
 		struct {                                                                           \
 			int32_t status;                                                            \
@@ -214,6 +296,34 @@ struct door_served {
 		return;                                                                            \
 	}
 
+#define DOOR_IFACE_CASE_IO(iface, op, num, IN, OUT, iotag)                                         \
+	case num: {                                                                                \
+		struct {                                                                           \
+			uint32_t op;                                                               \
+			IN in;                                                                     \
+			uint32_t out_cap;                                                          \
+		} msg;                                                                             \
+		struct {                                                                           \
+			int32_t status;                                                            \
+			OUT out;                                                                   \
+		} *r = rep->buf;                                                                   \
+		struct door_io io;                                                                 \
+		if (!door_io_serve_begin(req, rep, &io, &msg, sizeof msg, sizeof *r))              \
+			break;                                                                     \
+		memset(r, 0, sizeof *r);                                                           \
+		r->status = ops->op(s->obj, &msg.in, &r->out, &io);                                \
+		door_io_serve_end(rep, &io, sizeof *r);                                            \
+		return;                                                                            \
+	}
+
+/* The helpers DOOR_IO stubs and dispatchers share (call.c). */
+typedef int (*door_io_fn)(void *obj, const void *in, void *out, struct door_io *io);
+int door_io_call(int id, struct door_io *io, void *buf, uint32_t head, uint32_t rhead);
+int door_io_local(struct door_io *io, void *obj, const void *in, void *out, door_io_fn fn);
+int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, struct door_io *io,
+                        void *msg, uint32_t head, uint32_t rhead);
+void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhead);
+
 #define DOOR_INTERFACE(iface, OPS)                                                                 \
 	struct iface##_ops {                                                                       \
 		OPS(DOOR_IFACE_FIELD)                                                              \
@@ -226,6 +336,12 @@ struct door_served {
 		const struct iface##_ops *ops = s->ops;                                            \
 		static const int32_t bad = -EINVAL;                                                \
 		uint32_t op = 0;                                                                   \
+		if (req->flags & DOOR_ENTRY_UNREF) {                                               \
+			if (s->unref)                                                              \
+				s->unref(s->obj);                                                  \
+			rep->size = 0;                                                             \
+			return;                                                                    \
+		}                                                                                  \
 		if (req->size >= sizeof op)                                                        \
 			memcpy(&op, req->data, sizeof op);                                         \
 		switch (op) {                                                                      \

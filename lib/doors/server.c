@@ -6,7 +6,7 @@
  * last idle thread has just been taken (DOOR_ENTRY_DEPLETED), up to
  * DOOR_POOL_MAX.
  *
- * Entry points: door_create, door_pool_start, door_pool_threads,
+ * Entry points: door_create, door_free, door_pool_start, door_pool_threads,
  * door_dispatch and door_return_failed (from fast.S).
  */
 #include "lib/doors/doors.h"
@@ -17,6 +17,7 @@
 struct door_obj {
 	door_proc_t proc;
 	void *cookie;
+	struct door_obj *next_free;
 };
 
 /* The five registers of a return system call (fast.S loads them). */
@@ -36,21 +37,79 @@ struct door_self {
  * preemption (a counter bumped atomically). */
 static struct {
 	struct door_obj obj[MAX_OBJECTS];
-	int nobj;
+	int nobj;              /* slots ever used */
+	struct door_obj *free; /* slots given back by door_free */
+	int lock;              /* guards free */
 	int nthreads;
 	int bound; /* threads that have joined the nucleus's pool */
 	int max;   /* 0: DOOR_POOL_MAX */
 } srv;
 
-/* A door served by proc(cookie, ...) here; returns its id or -errno. */
+static void lock(void)
+{
+	while (__atomic_exchange_n(&srv.lock, 1, __ATOMIC_ACQUIRE))
+		yield();
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&srv.lock, 0, __ATOMIC_RELEASE);
+}
+
+static struct door_obj *obj_alloc(void)
+{
+	lock();
+	struct door_obj *o = srv.free;
+	if (o)
+		srv.free = o->next_free;
+	unlock();
+	if (o)
+		return o;
+	int n = __atomic_fetch_add(&srv.nobj, 1, __ATOMIC_SEQ_CST);
+	return n < MAX_OBJECTS ? &srv.obj[n] : NULL;
+}
+
+static void obj_release(struct door_obj *o)
+{
+	lock();
+	o->proc = NULL;
+	o->next_free = srv.free;
+	srv.free = o;
+	unlock();
+}
+
+/* A door served by proc(cookie, ...) here; returns its id or -errno
+ * (-ENOSPC: MAX_OBJECTS doors at once). */
 int door_create(door_proc_t proc, void *cookie, uint32_t flags)
 {
-	int n = __atomic_fetch_add(&srv.nobj, 1, __ATOMIC_SEQ_CST);
-	if (n >= MAX_OBJECTS)
+	struct door_obj *o = obj_alloc();
+	if (!o)
 		return -ENOSPC;
-	srv.obj[n] = (struct door_obj){proc, cookie};
-	return sprig_syscall(SYS_DOOR_CREATE, (uint32_t)(uintptr_t)door_server_entry,
-	                     (uint32_t)(uintptr_t)&srv.obj[n], flags, 0);
+	*o = (struct door_obj){proc, cookie, NULL};
+	int id = sprig_syscall(SYS_DOOR_CREATE, (uint32_t)(uintptr_t)door_server_entry,
+	                       (uint32_t)(uintptr_t)o, flags, 0);
+	if (id < 0)
+		obj_release(o);
+	return id;
+}
+
+/* Ends a door this domain serves: revokes it (calls from any holder now
+ * fail with -EBADF), closes id and frees its slot for a later door_create.
+ * For a door per object, call it from the object's unreferenced
+ * notification, when no other domain can call it any more. */
+int door_free(int id)
+{
+	door_info_t info;
+	int err = door_info(id, &info);
+	if (err < 0)
+		return err;
+	if (!(info.flags & DOOR_LOCAL) || info.datum < (uint32_t)(uintptr_t)srv.obj ||
+	    info.datum >= (uint32_t)(uintptr_t)(srv.obj + MAX_OBJECTS))
+		return -EINVAL;
+	door_revoke(id);
+	err = door_close(id);
+	obj_release((struct door_obj *)(uintptr_t)info.datum);
+	return err;
 }
 
 /* Prepares the registers that return rep to the caller: by registers when

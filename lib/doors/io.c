@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The shared halves of DOOR_IO operations (doors.h): the remote call, the
+ * linked-in call, and the server's unpacking and packing. The rule they
+ * keep on both bindings: a door received is the receiver's own id, to keep
+ * (setting in_door to -1) or to leave, and then it is closed for it.
+ *
+ * Entry points: door_io_call, door_io_local, door_io_serve_begin,
+ * door_io_serve_end.
+ */
+#include "lib/doors/doors.h"
+
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* A DOOR_IO call through door id. buf holds the message's head bytes
+ * (op, IN, out_cap: the stub filled them) and room for DOOR_IO_MAX more;
+ * the reply lands in it too, rhead bytes of status and OUT, then the bytes.
+ * Returns -errno, 0 with the whole reply, or 1 when the server refused the
+ * operation and sent only a status. */
+int door_io_call(int id, struct door_io *io, void *buf, uint32_t head, uint32_t rhead)
+{
+	io->out_size = 0;
+	io->out_door = -1;
+	if (io->in_size > DOOR_IO_MAX)
+		return -E2BIG;
+	if (io->in_size && !io->in)
+		return -EFAULT;
+	uint32_t cap = min_u32(io->out_cap, DOOR_IO_MAX);
+	memcpy((char *)buf + head, io->in, io->in_size);
+	door_desc_t d = {io->in_door, io->in_flags & DOOR_MOVE}, rd = {-1, 0};
+	door_arg_t a = {buf, head + io->in_size, &d,  io->in_door >= 0 ? 1 : 0,
+	                buf, rhead + cap,        &rd, 1};
+	int err = door_call(id, &a);
+	if (err < 0)
+		return err;
+	if (a.rdesc_num > 0)
+		io->out_door = rd.id;
+	if (a.data_size == sizeof(int32_t))
+		return 1;
+	if (a.data_size < rhead || a.data_size > rhead + cap) {
+		if (io->out_door >= 0)
+			door_close(io->out_door);
+		io->out_door = -1;
+		return -EIO;
+	}
+	io->out_size = a.data_size - rhead;
+	if (io->out_size)
+		memcpy(io->out, (char *)buf + rhead, io->out_size);
+	return 0;
+}
+
+/* The same operation on a server linked into the caller: fn is called
+ * directly, and the doors are copied as a door call would copy them. */
+int door_io_local(struct door_io *io, void *obj, const void *in, void *out, door_io_fn fn)
+{
+	if (io->in_size > DOOR_IO_MAX)
+		return -E2BIG;
+	struct door_io sio = *io;
+	sio.out_cap = min_u32(io->out_cap, DOOR_IO_MAX);
+	sio.out_size = 0;
+	sio.out_door = -1;
+	sio.out_flags = 0;
+	if (io->in_door >= 0 && !(io->in_flags & DOOR_MOVE)) {
+		sio.in_door = door_dup(io->in_door);
+		if (sio.in_door < 0)
+			return sio.in_door;
+	}
+	int status = fn(obj, in, out, &sio);
+	if (sio.in_door >= 0)
+		door_close(sio.in_door);
+	io->out_size = min_u32(sio.out_size, sio.out_cap);
+	io->out_door = sio.out_door;
+	if (sio.out_door >= 0 && !(sio.out_flags & DOOR_MOVE)) {
+		io->out_door = door_dup(sio.out_door);
+		if (io->out_door < 0)
+			return io->out_door;
+	}
+	return status;
+}
+
+/* Unpacks a DOOR_IO call: its head (op, IN, out_cap) into msg, the bytes
+ * and the door into io, and where the answer goes. Returns 0 if malformed. */
+int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, struct door_io *io,
+                        void *msg, uint32_t head, uint32_t rhead)
+{
+	uint32_t out_cap;
+	if (req->size < head || req->size - head > DOOR_IO_MAX)
+		return 0;
+	memcpy(msg, req->data, head);
+	memcpy(&out_cap, (const char *)req->data + head - sizeof out_cap, sizeof out_cap);
+	uint32_t room = rep->cap - rhead - (uint32_t)sizeof(door_desc_t);
+	*io = (struct door_io){(const char *)req->data + head,
+	                       req->size - head,
+	                       (char *)rep->buf + rhead,
+	                       min_u32(min_u32(out_cap, DOOR_IO_MAX), room),
+	                       0,
+	                       req->ndesc ? req->desc[0].id : -1,
+	                       0,
+	                       -1,
+	                       0};
+	for (uint32_t i = 1; i < req->ndesc; i++)
+		door_close(req->desc[i].id); /* more than the one an operation takes */
+	return 1;
+}
+
+/* Packs the answer: rhead bytes of status and OUT are in rep->buf, the
+ * bytes after them; a door goes in a descriptor at the buffer's end. */
+void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhead)
+{
+	if (io->in_door >= 0)
+		door_close(io->in_door);
+	rep->data = rep->buf;
+	rep->size = rhead + min_u32(io->out_size, io->out_cap);
+	if (io->out_door >= 0) {
+		door_desc_t *d = (door_desc_t *)((char *)rep->buf + rep->cap - sizeof *d);
+		*d = (door_desc_t){io->out_door, io->out_flags & DOOR_MOVE};
+		rep->desc = d;
+		rep->ndesc = 1;
+	}
+}
