@@ -179,6 +179,8 @@ void thread_exit(void)
 {
 	struct thread *t = current;
 	struct domain *d = t->dom;
+	if (t->work & THREAD_WORK_SIGNAL)
+		t->dt.shuttle->interrupted = 0; /* it will not take its signal now */
 	door_thread_exiting(t);
 	if (d) {
 		list_remove(&t->dom_link);
