@@ -29,20 +29,24 @@ KOBJS := boot/entry.o \
 	nucleus/trapasm.o nucleus/trap.o nucleus/pic.o nucleus/timer.o nucleus/swtch.o \
 	nucleus/thread.o nucleus/sched.o nucleus/domain.o nucleus/elf.o nucleus/loader.o \
 	nucleus/syscall.o nucleus/door.o nucleus/dtable.o nucleus/shuttle.o nucleus/doorcall.o \
-	nucleus/names.o nucleus/fastpath.o nucleus/kobj.o nucleus/domobj.o \
+	nucleus/names.o nucleus/fastpath.o nucleus/kobj.o nucleus/domobj.o nucleus/futex.o \
+	nucleus/signal.o \
 	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o \
 	lib/c/string.o lib/c/format.o
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
 # The user C library and the programs built on it.
-LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o)
+LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o \
+	signal.o sigtramp.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
-	howto_raw howto_iface domtest fuzz iotest
+	howto_raw howto_iface domtest fuzz iotest sigchild sigtest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
 USER_EXTRA_domtest := $(addprefix $(B)/u/blob/,hello.o fault.o spin.o domchild.o)
+USER_EXTRA_sigchild := $(B)/u/user/sigregs.o
+USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf

@@ -237,6 +237,15 @@ static int dom_clone(struct domain *d, const struct kobj_request *rq, struct kob
 	return 0;
 }
 
+/* DOM_SIGNAL: an upcall in d's main thread (signal.c). */
+static int dom_signal(struct domain *d, const struct kobj_request *rq)
+{
+	struct kobj_signal_in in;
+	if (take_in(rq, &in, sizeof in) < 0)
+		return -EINVAL;
+	return signal_post(d, in.eip, in.arg);
+}
+
 static int dom_info(struct domain *d, const struct kobj_request *rq, struct kobj_reply *rp)
 {
 	if (rq->in_size != 0)
@@ -261,6 +270,7 @@ void domobj_domain(uint32_t id, const struct kobj_request *rq, struct kobj_reply
 	case DOM_WATCH: rp->status = dom_watch(d, rq); break;
 	case DOM_INFO: rp->status = dom_info(d, rq, rp); break;
 	case DOM_CLONE: rp->status = dom_clone(d, rq, rp); break;
+	case DOM_SIGNAL: rp->status = dom_signal(d, rq); break;
 	default: rp->status = -ENOSYS; break;
 	}
 }

@@ -81,6 +81,7 @@ struct shuttle {
 	int prio;
 	uint32_t ticks;
 	int alerted;
+	int interrupted; /* a thread on it waiting for a reply has a signal pending */
 };
 
 enum door_wait {
@@ -159,6 +160,7 @@ void shuttle_init_thread(struct thread *t, int prio);
 void shuttle_charge_tick(struct thread *t);
 void shuttle_split_below(struct thread *t);
 void shuttle_fill_info(const struct thread *t, shuttle_info_t *info);
+void shuttle_interrupt(struct thread *t);
 
 /* doorcall.c */
 void door_fast_call(struct sysframe *f);
@@ -172,6 +174,7 @@ int door_sys_return(uint32_t resultp, uint32_t esp, int mode);
 int door_sys_bind(uint32_t serverp);
 void door_thread_exiting(struct thread *t);
 void door_thread_killed(struct thread *t);
+void door_thread_signalled(struct thread *t);
 void door_domain_gone(struct domain *dom);
 void door_pool_notify_unref(struct domain *server, struct door *d);
 void door_pool_fail_door(struct domain *server, struct door *d, int err);

@@ -13,7 +13,7 @@
  *
  * Entry points: door_fast_call, door_fast_return (from the sysenter stub),
  * door_sys_call, door_sys_return, door_sys_bind, door_thread_exiting,
- * door_thread_killed, door_domain_gone, door_pool_init,
+ * door_thread_killed, door_thread_signalled, door_domain_gone, door_pool_init,
  * door_pool_notify_unref, door_pool_fail_door.
  */
 #include "nucleus/nucleus.h"
@@ -247,6 +247,8 @@ static void link_call(struct thread *c, struct thread *s)
 	s->dt.caller = c;
 	s->dt.shuttle = c->dt.shuttle;
 	s->dt.depth = c->dt.depth + 1;
+	if (c->work & THREAD_WORK_SIGNAL)
+		s->work |= THREAD_WORK_CALLER;
 }
 
 /* Ends c's call with result (its eax); c stays parked. */
@@ -258,6 +260,7 @@ static void finish_call(struct thread *c, int result)
 		s->dt.caller = NULL;
 		s->dt.shuttle = &s->dt.own;
 		s->dt.depth = 0;
+		s->work &= ~THREAD_WORK_CALLER;
 	}
 	c->dt.callee = NULL;
 	c->dt.wait = DW_NONE;
@@ -340,7 +343,7 @@ static int call_door(struct thread *c, struct door *d, int mode)
 		return kobj_call(c, d, mode);
 	if (sd->pool.nthreads == 0)
 		return -EAGAIN;
-	if (c->killed)
+	if (c->work & (THREAD_WORK_KILLED | THREAD_WORK_SIGNAL))
 		return -EINTR;
 	c->dt.mode = mode;
 	c->dt.calling = d;
@@ -367,11 +370,12 @@ static int call_door(struct thread *c, struct door *d, int mode)
 
 /* The server thread s (current) is done with its call: results p go to its
  * caller, if it still has one, and s takes the next queued work or parks.
- * Returns only when s itself made a mistake (then it keeps the call). */
+ * Returns when s itself made a mistake (then it keeps the call), and with
+ * -EINTR when s has a signal to take (then the call is over). */
 static int serve_return(struct thread *s, const struct payload *p, uint32_t esp, int mode)
 {
 	struct thread *c = s->dt.caller;
-	if (s->killed)
+	if (s->work & THREAD_WORK_KILLED)
 		thread_exit(); /* its caller gets -EINTR */
 	if (!uaccess_range_ok(esp, 0))
 		return -EFAULT;
@@ -381,6 +385,12 @@ static int serve_return(struct thread *s, const struct payload *p, uint32_t esp,
 		drop_moved(s->dom, p->desc, p->ndesc);
 	if (c)
 		finish_call(c, result);
+	s->dt.own.alerted = 0; /* back on its own shuttle, which serves nobody gone */
+	if (unlikely(s->work & THREAD_WORK_SIGNAL)) {
+		if (c)
+			thread_resume_parked(c);
+		return -EINTR; /* the signal first; door_return again after it */
+	}
 	struct trapframe tf;
 	if (take_work(s, &tf)) {
 		if (c)
@@ -409,16 +419,17 @@ __attribute__((noinline, cold)) static void door_fast_slow_call(struct sysframe 
 	struct thread *c = current;
 	uint32_t op = f->eax, size = FAST_SIZE_FIELD(op);
 	struct door *d = dtable_lookup(c->dom, (int)(op & DOOR_FAST_ID_MASK));
-	if (size > DOOR_FAST_MAX) {
+	if (size > DOOR_FAST_MAX)
 		f->eax = (uint32_t)(size & 0x20 ? -ENOSYS : -E2BIG);
-		return;
-	}
-	if (!d) {
+	else if (!d)
 		f->eax = (uint32_t)-EBADF;
+	if (size > DOOR_FAST_MAX || !d) {
+		sysenter_leave(f);
 		return;
 	}
 	c->dt.req = (struct door_request){.size = size, .words = {f->ebx, f->esi, f->edi, f->ebp}};
 	f->eax = (uint32_t)call_door(c, d, DOOR_MODE_FAST);
+	sysenter_leave(f);
 }
 
 /*
@@ -437,7 +448,7 @@ void door_fast_call(struct sysframe *f)
 		goto slow;
 	struct door_pool *pool = &d->server->pool;
 	struct list_node *n = pool->idle.next;
-	if (unlikely(n == &pool->idle || c->dt.depth >= DOOR_DEPTH_MAX || c->killed))
+	if (unlikely(n == &pool->idle || c->dt.depth >= DOOR_DEPTH_MAX || c->work))
 		goto slow;
 
 	/* POINT OF NO RETURN */
@@ -470,15 +481,14 @@ __attribute__((noinline, cold)) static void door_fast_slow_return(struct sysfram
 	uint32_t op = f->eax, size = FAST_SIZE_FIELD(op);
 	if ((op & DOOR_FAST_ID_MASK) || size > DOOR_FAST_MAX) {
 		f->eax = (uint32_t)((op & DOOR_FAST_ID_MASK) || (size & 0x20) ? -ENOSYS : -E2BIG);
-		return;
-	}
-	if (!s->dt.bound) {
+	} else if (!s->dt.bound) {
 		f->eax = (uint32_t)-EINVAL;
-		return;
+	} else {
+		struct payload p;
+		payload_from_regs(&p, f, size);
+		f->eax = (uint32_t)serve_return(s, &p, f->esp, DOOR_MODE_SYSENTER);
 	}
-	struct payload p;
-	payload_from_regs(&p, f, size);
-	f->eax = (uint32_t)serve_return(s, &p, f->esp, DOOR_MODE_SYSENTER);
+	sysenter_leave(f);
 }
 
 /*
@@ -494,8 +504,7 @@ void door_fast_return(struct sysframe *f)
 	if (unlikely((op & (DOOR_FAST_ID_MASK | 0x3f000000)) >
 	             (DOOR_FAST_MAX << DOOR_FAST_SIZE_SHIFT)))
 		goto slow; /* an id given, a reserved bit, or too big */
-	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->killed ||
-	             !uaccess_range_ok(f->esp, 0)))
+	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->work || !uaccess_range_ok(f->esp, 0)))
 		goto slow;
 	if (unlikely(pool->callers.next != &pool->callers || pool->upcalls.next != &pool->upcalls))
 		goto slow;
@@ -667,6 +676,29 @@ void door_thread_killed(struct thread *t)
 	}
 	t->dt.wait = DW_NONE;
 	thread_resume_parked(t);
+}
+
+/* A parked thread t has a signal to take (signal.c). A server thread
+ * waiting for calls, or a caller still queued, leaves with -EINTR (the
+ * queued call never started); a caller being served takes it with the
+ * reply, and meanwhile the threads serving it are interrupted. */
+void door_thread_signalled(struct thread *t)
+{
+	switch (t->dt.wait) {
+	case DW_POOL:
+		list_remove(&t->dt.link);
+		t->dt.wait = DW_NONE;
+		parked_regs(t)->eax = (uint32_t)-EINTR;
+		thread_resume_parked(t);
+		break;
+	case DW_QUEUED:
+		list_remove(&t->dt.link);
+		finish_call(t, -EINTR);
+		thread_resume_parked(t);
+		break;
+	case DW_CALL: shuttle_interrupt(t); break;
+	case DW_NONE: break;
+	}
 }
 
 /* dom's last thread is gone: drop its references, orphan its doors. */

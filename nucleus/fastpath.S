@@ -65,7 +65,7 @@ door_fast_call_asm:
 	je call_c
 	cmpl $DEPTH_MAX, T_DEPTH(%edx)
 	jge call_c
-	cmpl $0, T_KILLED(%edx)
+	cmpl $0, T_WORK(%edx)                  /* killed, or a signal to deliver first */
 	jne call_c
 
 	/* POINT OF NO RETURN: ecx = the server thread's link, edx = c,
@@ -149,8 +149,8 @@ door_fast_return_asm:
 	jz return_c
 	cmpl $MODE_FAST, T_MODE(%ecx)          /* a general-path caller */
 	jne return_c
-	cmpl $0, T_KILLED(%edx)
-	jne return_c
+	cmpl $0, T_WORK(%edx)                  /* s killed or signalled, or c has */
+	jne return_c                           /* work (THREAD_WORK_CALLER) */
 	movl SF_ESP(%esp), %ebx                /* the next call's esp is a user one */
 	cmpl $USER_TOP, %ebx
 	ja return_c

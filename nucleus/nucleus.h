@@ -21,6 +21,7 @@
 #include "nucleus/list.h"
 #include "nucleus/panic.h"
 #include "vmm/vmm.h"
+#include <sprig/kobj.h>
 
 /* console.c */
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
@@ -120,7 +121,7 @@ struct thread {
 	enum thread_state state;
 	int id;
 	int quantum;              /* ticks left in this time slice */
-	int killed;               /* exit at the next return to user mode */
+	uint32_t work;            /* THREAD_WORK_*: to do before returning to user mode */
 	int wake_result;          /* what the blocking call returns */
 	struct domain *dom;       /* NULL for nucleus threads */
 	struct list_node link;    /* run queue or wait queue */
@@ -131,7 +132,16 @@ struct thread {
 	uint32_t kstack_top;
 	char name[16];
 	struct door_thread dt; /* door calls: door.h */
+	/* futex.c: while blocked in SYS_FUTEX_WAIT, the key it waits on. */
+	const struct aspace *futex_as;
+	uint32_t futex_va;
 };
+
+/* thread.work: one word, so the way out (and the door fast path) tests
+ * everything with one compare. */
+#define THREAD_WORK_KILLED 0x1 /* exit at the next return to user mode */
+#define THREAD_WORK_SIGNAL 0x2 /* its domain has signals queued for it */
+#define THREAD_WORK_CALLER 0x4 /* the caller it serves has work: return by the general path */
 
 extern struct thread *current;
 extern int need_resched;
@@ -161,6 +171,7 @@ __attribute__((noreturn)) void thread_exit(void);
 void thread_kill(struct thread *t);
 void thread_return_to_user(void);
 void thread_resume_parked(struct thread *t);
+struct thread *thread_main(const struct domain *d);
 
 void sched_init(void);
 void sched_make_runnable(struct thread *t);
@@ -169,6 +180,7 @@ void sched_tick(void);
 __attribute__((noreturn)) void sched_start(void);
 void sched_finish_switch(void);
 int waitq_sleep(struct waitq *q);
+int waitq_sleep_until(struct waitq *q, uint64_t tick);
 void waitq_wake_all(struct waitq *q);
 int sched_sleep_until(uint64_t tick);
 void sched_wake(struct thread *t, int result);
@@ -196,6 +208,11 @@ struct domain {
 	int32_t end_status; /* the notice's status (exit status, or vector) */
 	uint32_t end_addr;  /* the notice's address (faults) */
 	struct door *watch; /* notified when it ends (held), or NULL */
+	/* signal.c: DOM_SIGNAL upcalls waiting for delivery, oldest at sig_head */
+	struct {
+		uint32_t eip, arg;
+	} sig[KOBJ_SIGNAL_QUEUE];
+	uint32_t sig_head, sig_count;
 };
 
 extern struct waitq domains_ended; /* woken when the last domain ends */
@@ -271,5 +288,19 @@ int elf_load_user(struct domain *d, struct aspace *src_as, uint32_t image, uint3
 /* syscall.c */
 void syscall_dispatch(struct sysregs *r);
 void syscall_sysenter(struct sysframe *f);
+void sysenter_leave(struct sysframe *f);
+
+/* futex.c */
+int futex_wait(uint32_t va, uint32_t val, uint32_t timeout_ms);
+int futex_wake(uint32_t va, uint32_t n);
+void futex_interrupt(struct thread *t);
+
+/* signal.c */
+int signal_post(struct domain *d, uint32_t eip, uint32_t arg);
+void signal_thread_gone(struct domain *d);
+void signal_deliver(struct trapframe *tf);
+__attribute__((noreturn)) void leave_via_trapframe(struct trapframe *tf);
+__attribute__((noreturn)) void leave_via_sysframe(struct sysframe *f);
+int signal_sigreturn(struct sysregs *r, int via_sysenter);
 
 #endif

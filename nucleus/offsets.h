@@ -11,7 +11,7 @@
 /* struct thread, and its struct door_thread at T_DT */
 #define T_STATE      4
 #define T_QUANTUM    12
-#define T_KILLED     16
+#define T_WORK       16
 #define T_DOM        24
 #define T_KSTACK_TOP 64
 #define T_DT         84
@@ -22,9 +22,9 @@
 #define T_CALLER     (T_DT + 20)
 #define T_CALLEE     (T_DT + 24)
 #define T_OWN        (T_DT + 84)
-#define T_SHUTTLE    (T_DT + 96)
-#define T_DEPTH      (T_DT + 100)
-#define T_SRV_ESP    (T_DT + 132)
+#define T_SHUTTLE    (T_DT + 100)
+#define T_DEPTH      (T_DT + 104)
+#define T_SRV_ESP    (T_DT + 136)
 
 /* struct domain */
 #define DOM_CR3          (48 + 4) /* as.cr3 */
@@ -65,7 +65,7 @@
 #define OFFSET_IS(off, type, field) _Static_assert((off) == offsetof(type, field), #off)
 OFFSET_IS(T_STATE, struct thread, state);
 OFFSET_IS(T_QUANTUM, struct thread, quantum);
-OFFSET_IS(T_KILLED, struct thread, killed);
+OFFSET_IS(T_WORK, struct thread, work);
 OFFSET_IS(T_DOM, struct thread, dom);
 OFFSET_IS(T_KSTACK_TOP, struct thread, kstack_top);
 OFFSET_IS(T_WAIT, struct thread, dt.wait);

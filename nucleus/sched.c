@@ -8,7 +8,8 @@
  *
  * Entry points: sched_init, sched_start, sched_make_runnable, sched_yield,
  * sched_tick, sched_finish_switch, sched_leave_parked, sched_run_direct,
- * sched_sleep_until, sched_wake, waitq_sleep, waitq_wake_all.
+ * sched_sleep_until, sched_wake, waitq_sleep, waitq_sleep_until,
+ * waitq_wake_all.
  */
 #include "nucleus/nucleus.h"
 #include "nucleus/x86.h"
@@ -100,10 +101,16 @@ void sched_leave_parked(void)
 
 /* Hands the CPU from the parked current thread straight to the parked
  * thread next, whose entry frame is ready: no run queue, no swtch. next
- * runs out the rest of the time slice, as the same shuttle would. */
+ * runs out the rest of the time slice, as the same shuttle would. A next
+ * with a signal to take goes through the scheduler instead. */
 void sched_run_direct(struct thread *next)
 {
 	assert(current->state == THREAD_BLOCKED && next->state == THREAD_BLOCKED);
+	if (unlikely(next->work & THREAD_WORK_SIGNAL)) {
+		/* Delivering it may block or end next: on next's own stack. */
+		thread_resume_parked(next);
+		sched_leave_parked();
+	}
 	sched_become(next);
 	if (next->dt.mode != DOOR_MODE_TRAP)
 		exit_via_sysframe(thread_sysframe(next));
@@ -121,7 +128,7 @@ void sched_tick(void)
 		struct thread *t = list_entry(sched.sleepers.next, struct thread, sleep_link);
 		if (t->wake_tick > now)
 			break;
-		sched_wake(t, 0);
+		sched_wake(t, t->waiting_on ? -ETIMEDOUT : 0); /* a wait with a timeout */
 	}
 }
 
@@ -148,27 +155,49 @@ static int block_current(void)
 	return current->wake_result;
 }
 
-/* Sleeps until the tick count reaches tick; 0, or -EINTR when killed. */
-int sched_sleep_until(uint64_t tick)
+/* Puts the current thread on the sleepers list, to wake at tick. */
+static void add_sleeper(uint64_t tick)
 {
-	if (current->killed)
-		return -EINTR;
 	current->wake_tick = tick;
 	struct list_node *pos = sched.sleepers.next;
 	while (pos != &sched.sleepers &&
 	       list_entry(pos, struct thread, sleep_link)->wake_tick <= tick)
 		pos = pos->next;
 	list_insert_before(pos, &current->sleep_link);
+}
+
+/* A thread that is killed or has a signal to take does not block. */
+static int must_not_block(void)
+{
+	return (current->work & (THREAD_WORK_KILLED | THREAD_WORK_SIGNAL)) != 0;
+}
+
+/* Sleeps until the tick count reaches tick; 0, or -EINTR when killed or
+ * signalled. */
+int sched_sleep_until(uint64_t tick)
+{
+	if (must_not_block())
+		return -EINTR;
+	add_sleeper(tick);
 	return block_current();
 }
 
 /* Blocks on q until woken; returns the waker's result, or -EINTR. */
 int waitq_sleep(struct waitq *q)
 {
-	if (current->killed)
+	return waitq_sleep_until(q, 0);
+}
+
+/* Blocks on q until woken (the waker's result), or until the tick count
+ * reaches tick (-ETIMEDOUT; 0: no limit), or -EINTR. */
+int waitq_sleep_until(struct waitq *q, uint64_t tick)
+{
+	if (must_not_block())
 		return -EINTR;
 	current->waiting_on = q;
 	list_push_back(&q->threads, &current->link);
+	if (tick)
+		add_sleeper(tick);
 	return block_current();
 }
 

@@ -5,7 +5,7 @@
  * sysregs; each handler reads its arguments from there and returns the
  * value for eax. User pointers are only ever used through copy_in/copy_out.
  *
- * Entry points: syscall_dispatch, syscall_sysenter.
+ * Entry points: syscall_dispatch, syscall_sysenter, sysenter_leave.
  */
 #include "nucleus/nucleus.h"
 #include "nucleus/x86.h"
@@ -231,6 +231,24 @@ static int sys_name_lookup(struct sysregs *r)
 	}
 }
 
+/* (addr, val, timeout_ms) */
+static int sys_futex_wait(struct sysregs *r)
+{
+	return futex_wait(r->ebx, r->esi, r->edi);
+}
+
+/* (addr, n) */
+static int sys_futex_wake(struct sysregs *r)
+{
+	return futex_wake(r->ebx, r->esi);
+}
+
+/* (struct sprig_sigframe *): returns the frame's eax, or never (sysenter). */
+static int sys_sigreturn(struct sysregs *r)
+{
+	return signal_sigreturn(r, via_sysenter(r));
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
         [SYS_NULL] = sys_null,
         [SYS_CONSOLE_WRITE] = sys_console_write,
@@ -254,6 +272,9 @@ static const syscall_fn syscalls[SYS_COUNT] = {
         [SYS_VM_FREE] = sys_vm_free,
         [SYS_NAME_PUBLISH] = sys_name_publish,
         [SYS_NAME_LOOKUP] = sys_name_lookup,
+        [SYS_FUTEX_WAIT] = sys_futex_wait,
+        [SYS_FUTEX_WAKE] = sys_futex_wake,
+        [SYS_SIGRETURN] = sys_sigreturn,
 };
 
 /* Runs the call numbered r->eax and puts its result in r->eax. */
@@ -267,6 +288,16 @@ void syscall_dispatch(struct sysregs *r)
 void syscall_sysenter(struct sysframe *f)
 {
 	syscall_dispatch((struct sysregs *)f);
-	if (unlikely(need_resched || current->killed))
-		thread_return_to_user();
+	sysenter_leave(f);
+}
+
+/* The checks before leaving by sysexit through f (current's frame): the
+ * scheduler, an exit, a signal (which leaves by iret instead). */
+void sysenter_leave(struct sysframe *f)
+{
+	if (likely(!need_resched && !current->work))
+		return;
+	thread_return_to_user();
+	if (current->work & THREAD_WORK_SIGNAL)
+		leave_via_sysframe(f);
 }

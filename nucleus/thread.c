@@ -6,7 +6,8 @@
  * "return" into trapret with a trap frame that irets to user mode.
  *
  * Entry points: thread_init, thread_create_kernel, thread_create_user,
- * thread_exit, thread_kill, thread_return_to_user.
+ * thread_exit, thread_kill, thread_return_to_user, thread_resume_parked,
+ * thread_main.
  */
 #include "nucleus/nucleus.h"
 #include "lib/c/libc.h"
@@ -86,11 +87,19 @@ struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *
 	return t;
 }
 
+/* A new thread, or a parked one resumed, leaves for user mode through the
+ * entry frame at the top of its stack: a trapframe, or a sysframe when it
+ * came in by sysenter (dt.mode). */
 static void user_thread_start(void)
 {
 	sched_finish_switch();
 	thread_return_to_user();
-	/* returns into trapret, below us on the stack */
+	if (unlikely(current->work & THREAD_WORK_SIGNAL)) {
+		if (current->dt.mode != DOOR_MODE_TRAP)
+			leave_via_sysframe(thread_sysframe(current));
+		signal_deliver(thread_trapframe(current));
+	}
+	/* returns into trapret (or sysexit_ret), below us on the stack */
 }
 
 /* Makes a runnable thread of domain d that enters user mode at eip with the
@@ -123,7 +132,7 @@ struct thread *thread_create_user(struct domain *d, uint32_t eip, uint32_t esp, 
  * blocking call it sleeps in returns -EINTR at once. */
 void thread_kill(struct thread *t)
 {
-	t->killed = 1;
+	t->work |= THREAD_WORK_KILLED;
 	if (t->dt.wait != DW_NONE)
 		door_thread_killed(t);
 	else
@@ -148,7 +157,7 @@ void thread_resume_parked(struct thread *t)
 void thread_return_to_user(void)
 {
 	for (;;) {
-		if (current->killed)
+		if (current->work & THREAD_WORK_KILLED)
 			thread_exit();
 		if (!need_resched)
 			return;
@@ -156,16 +165,29 @@ void thread_return_to_user(void)
 	}
 }
 
+/* The main thread of d: its oldest live thread (threads join the list at
+ * the back), or NULL. */
+struct thread *thread_main(const struct domain *d)
+{
+	if (list_empty(&d->threads))
+		return NULL;
+	return list_entry(d->threads.next, struct thread, dom_link);
+}
+
 /* Ends the current thread; its domain ends with its last thread. */
 void thread_exit(void)
 {
 	struct thread *t = current;
 	struct domain *d = t->dom;
+	if (t->work & THREAD_WORK_SIGNAL)
+		t->dt.shuttle->interrupted = 0; /* it will not take its signal now */
 	door_thread_exiting(t);
 	if (d) {
 		list_remove(&t->dom_link);
 		if (--d->nthreads == 0)
 			domain_thread_gone(d);
+		else
+			signal_thread_gone(d); /* the next oldest takes its signals */
 	}
 	t->state = THREAD_DEAD;
 	sched_yield();

@@ -129,6 +129,9 @@ void trap(struct trapframe *tf)
 	} else if (!sysenter_single_step(tf)) {
 		nucleus_exception(tf);
 	}
-	if (from_user)
+	if (from_user) {
 		thread_return_to_user();
+		if (unlikely(current->work & THREAD_WORK_SIGNAL))
+			signal_deliver(tf);
+	}
 }

@@ -76,7 +76,8 @@ typedef struct shuttle_info {
 	uint32_t alerted; /* the call's originator has gone: results are discarded */
 	uint32_t depth;   /* calls in the chain above this thread */
 	uint32_t prio;
-	uint32_t ticks; /* timer ticks charged to this shuttle */
+	uint32_t ticks;       /* timer ticks charged to this shuttle */
+	uint32_t interrupted; /* a thread above this one in the chain has a signal pending */
 } shuttle_info_t;
 
 /*

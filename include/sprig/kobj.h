@@ -39,6 +39,8 @@ struct kobj_create_in {
 	   * whose memory is a copy-on-write copy of this one's (fork);                            \
 	   * no threads, no doors */
 
+#define DOM_SIGNAL 8 /* kobj_signal_in -> {0}: an upcall in its main thread (sprig/signal.h) */
+
 struct kobj_load_in {
 	uint32_t image, size; /* the ELF file in the caller's memory */
 	char args[200];       /* the argument string, NUL-terminated */
@@ -58,6 +60,15 @@ struct kobj_thread_in {
 
 struct kobj_info_out {
 	uint32_t id, threads;
+};
+
+/* DOM_SIGNAL: the domain's main thread (its oldest) enters eip with
+ * eax = arg at its next way out of the nucleus (sprig/signal.h). -EAGAIN
+ * when KOBJ_SIGNAL_QUEUE signals already wait; -EFAULT when eip is not a
+ * user address; -ESRCH when the domain has no thread. */
+#define KOBJ_SIGNAL_QUEUE 8
+struct kobj_signal_in {
+	uint32_t eip, arg;
 };
 
 /*

@@ -40,9 +40,22 @@
 #define SYS_VM_FREE       19 /* (address from SYS_VM_ALLOC) -> 0 */
 #define SYS_NAME_PUBLISH  20 /* (const char *name, id) -> 0 */
 #define SYS_NAME_LOOKUP   21 /* (const char *name, unsigned wait_ms) -> door id */
-#define SYS_COUNT         22
+#define SYS_FUTEX_WAIT    22 /* (uint32_t *addr, uint32_t val, unsigned timeout_ms) -> 0 */
+#define SYS_FUTEX_WAKE    23 /* (uint32_t *addr, unsigned n) -> threads woken */
+#define SYS_SIGRETURN     24 /* (struct sprig_sigframe *) -> the frame's eax */
+#define SYS_COUNT         25
 
 #define SYSCALL_VECTOR 0x80
+
+/*
+ * SYS_FUTEX_WAIT: if *addr (4-byte aligned, mapped) still holds val, sleeps
+ * until a SYS_FUTEX_WAKE on the same address in the same domain (0), the
+ * timeout (-ETIMEDOUT; 0 ms means none), or an interruption (-EINTR: the
+ * thread is killed or has a signal pending, or its shuttle is alerted or
+ * interrupted, i.e. the caller it serves has gone or been signalled).
+ * *addr != val: -EAGAIN at once. A bad addr: -EFAULT. SYS_FUTEX_WAKE wakes
+ * up to n waiters on addr, oldest first.
+ */
 
 /* Filled by SYS_TIME. */
 struct sprig_time {

@@ -60,6 +60,18 @@ int sleep_ms(unsigned ms);
 int sprig_time(struct sprig_time *t);
 uint64_t rdtsc(void);
 const char *strerror(int err);
+int futex_wait(uint32_t *addr, uint32_t val, unsigned timeout_ms);
+int futex_wake(uint32_t *addr, unsigned n);
+
+/* signal.S and signal.c: the user side of signal upcalls (sprig/signal.h).
+ * sprig_sigtramp is the eip to give DOM_SIGNAL, with the signal number as
+ * arg: it calls the handler set for that number (none: it does nothing)
+ * and returns to the interrupted code with SYS_SIGRETURN. */
+#include <sprig/signal.h>
+#define SIGTRAMP_MAX 32 /* signal numbers 0 .. SIGTRAMP_MAX - 1 */
+void sprig_sigtramp(void);
+int sigtramp_set_handler(int sig, void (*fn)(int));
+int sigreturn(struct sprig_sigframe *frame);
 
 /* stdio.c */
 int printf(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));

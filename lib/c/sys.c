@@ -68,6 +68,22 @@ int sprig_time(struct sprig_time *t)
 	return sprig_syscall(SYS_TIME, (uint32_t)t, 0, 0, 0);
 }
 
+int futex_wait(uint32_t *addr, uint32_t val, unsigned timeout_ms)
+{
+	return sprig_syscall(SYS_FUTEX_WAIT, (uint32_t)addr, val, timeout_ms, 0);
+}
+
+int futex_wake(uint32_t *addr, unsigned n)
+{
+	return sprig_syscall(SYS_FUTEX_WAKE, (uint32_t)addr, n, 0, 0);
+}
+
+/* Returns only when the frame is refused (-EFAULT). */
+int sigreturn(struct sprig_sigframe *frame)
+{
+	return sprig_syscall_int80(SYS_SIGRETURN, (uint32_t)frame, 0, 0, 0);
+}
+
 uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -90,6 +106,7 @@ const char *strerror(int err)
 	case EMFILE: return "door table full";
 	case ERANGE: return "result buffer too small";
 	case ENOSYS: return "no such system call";
+	case ETIMEDOUT: return "timed out";
 	default: return "unknown error";
 	}
 }

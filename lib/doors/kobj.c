@@ -4,7 +4,7 @@
  * door and unpacks {status; OUT} (lib/doors/kobj.h).
  *
  * Entry points: kobj_invoke, dm_create, dom_load, dom_thread, dom_give,
- * dom_kill, dom_watch, dom_info, dom_clone.
+ * dom_kill, dom_watch, dom_info, dom_clone, kobj_signal.
  */
 #include "lib/doors/kobj.h"
 
@@ -91,4 +91,12 @@ int dom_clone(int dom, const char *name)
 	int door = -1;
 	int err = kobj_invoke(dom, DOM_CLONE, in, sizeof in, NULL, 0, -1, &door);
 	return err < 0 ? err : door;
+}
+
+/* An upcall at eip with arg in the domain's main thread (sprig/signal.h;
+ * eip is usually sprig_sigtramp, arg the signal number). */
+int kobj_signal(int dom, uint32_t eip, uint32_t arg)
+{
+	struct kobj_signal_in in = {eip, arg};
+	return kobj_invoke(dom, DOM_SIGNAL, &in, sizeof in, NULL, 0, -1, NULL);
 }

@@ -22,7 +22,8 @@ int dom_give(int dom, int door);                          /* -> its id there */
 int dom_kill(int dom, int32_t status);
 int dom_watch(int dom, int door);
 int dom_info(int dom, struct kobj_info_out *out);
-int dom_clone(int dom, const char *name); /* -> a door to the copy */
+int dom_clone(int dom, const char *name);             /* -> a door to the copy */
+int kobj_signal(int dom, uint32_t eip, uint32_t arg); /* DOM_SIGNAL -> 0 */
 
 /* The raw call: op and in_size bytes of IN; OUT of out_size bytes; a door
  * passed in (door_in >= 0) and one received (*door_out, if not NULL). */

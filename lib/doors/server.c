@@ -150,10 +150,15 @@ __attribute__((used)) struct door_out *door_dispatch(uint32_t datum, uint32_t si
 }
 
 /* The return system call failed (err): say so, and return nothing. A second
- * failure means this thread cannot serve; it ends. */
+ * failure means this thread cannot serve; it ends. -EINTR is no failure:
+ * a signal came first (sprig/signal.h), and the thread waits again. */
 struct door_out *door_return_failed(int err, struct door_self *self)
 {
 	struct door_out *o = &self->out;
+	if (err == -EINTR) { /* a signal came first; any results went: wait again */
+		*o = (struct door_out){SYS_DOOR_RETURN, 0, (uint32_t)(uintptr_t)self, 0, 0};
+		return o;
+	}
 	if (o->eax == SYS_DOOR_RETURN && o->ebx == 0) {
 		printf("doors: thread %d cannot return (%s); it exits\n", thread_self(),
 		       strerror(err));
@@ -174,7 +179,9 @@ static void server_thread(void *arg)
 	                           : -ENOMEM;
 	if (err == 0) {
 		__atomic_fetch_add(&srv.bound, 1, __ATOMIC_SEQ_CST);
-		err = sprig_syscall(SYS_DOOR_RETURN, 0, (uint32_t)(uintptr_t)self, 0, 0);
+		do /* -EINTR: a signal (sprig/signal.h) came first */
+			err = sprig_syscall(SYS_DOOR_RETURN, 0, (uint32_t)(uintptr_t)self, 0, 0);
+		while (err == -EINTR);
 	}
 	printf("doors: server thread %d could not start: %s\n", thread_self(), strerror(err));
 	__atomic_fetch_sub(&srv.nthreads, 1, __ATOMIC_SEQ_CST);
