@@ -20,7 +20,10 @@ COMMON_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -m32 -march=i686 -ffreest
 	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-mgeneral-regs-only -nostdlib -I. -Iinclude -MMD -MP
 KCFLAGS := $(COMMON_CFLAGS) -DSPRIG_NUCLEUS
-UCFLAGS := $(COMMON_CFLAGS)
+# Programs see only lib/c/include and the compiler's own freestanding
+# headers (stdarg.h, stdint.h, ...), never the build machine's C library.
+GCC_INCLUDE := $(shell $(CC) -m32 -print-file-name=include 2>/dev/null)
+UCFLAGS := $(COMMON_CFLAGS) -nostdinc -isystem $(GCC_INCLUDE) -Ilib/c/include
 LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
 # The nucleus: explicit object lists, one object per concept.
@@ -35,7 +38,8 @@ KOBJS := boot/entry.o \
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
 # The user C library and the programs built on it.
-LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o)
+LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o stdio.o stdlib.o \
+	malloc.o string.o strextra.o ctype.o format.o fdweak.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz
