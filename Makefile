@@ -155,7 +155,22 @@ $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRC
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< tests/unit/host.c $(UNIT_SRCS_$*) -lcmocka
 
-unit: $(UNIT_TESTS:%=$(B)/unit/%)
+# The user C library's unit tests: its sources built for the host with every
+# public name made sprig_NAME (tests/unit/libc_names.h), so they neither call
+# nor replace the host's C library; what they need from the nucleus and the
+# descriptors is faked in tests/unit/libc_fakes.c.
+LIBC_UNIT_TESTS := malloc stdio stdlib string
+LIBC_UNIT_SRCS := lib/c/malloc.c lib/c/stdio.c lib/c/stdlib.c lib/c/string.c lib/c/strextra.c \
+	lib/c/ctype.c lib/c/errno.c lib/c/format.c lib/c/args.c
+LIBC_HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fno-builtin -I. -Iinclude \
+	-Ilib/c/include -DSPRIG_HOST -include tests/unit/libc_names.h
+$(LIBC_UNIT_TESTS:%=$(B)/unit/%): $(B)/unit/%: tests/unit/test_%.c tests/unit/libc_fakes.c \
+		tests/unit/libc_fakes.h tests/unit/libc_names.h $(LIBC_UNIT_SRCS) $(wildcard lib/c/*.h lib/c/include/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=c11 -g -O1 -Wall -Wextra -Werror -I. -c tests/unit/libc_fakes.c -o $@-fakes.o
+	$(Q)$(HOSTCC) $(LIBC_HOST_CFLAGS) -o $@ $< $(LIBC_UNIT_SRCS) $@-fakes.o -lcmocka
+
+unit: $(UNIT_TESTS:%=$(B)/unit/%) $(LIBC_UNIT_TESTS:%=$(B)/unit/%)
 	@tools/run-unit.sh $^
 
 SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')

@@ -24,9 +24,11 @@ typedef struct sprig_file FILE;
 extern FILE *stdin;
 extern FILE *stdout;
 extern FILE *stderr;
+#ifndef stdin /* C says they are macros (the host unit tests rename them) */
 #define stdin  stdin
 #define stdout stdout
 #define stderr stderr
+#endif
 
 #define __printflike(f, a) __attribute__((__format__(__printf__, f, a)))
 
