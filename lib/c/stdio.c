@@ -491,6 +491,7 @@ int setvbuf(FILE *f, char *buf, int mode, size_t size)
 	f->flags &= ~(F_OWNBUF | F_READING);
 	f->flags |= own ? F_OWNBUF : 0;
 	f->pos = f->len = 0;
+	f->unget = EOF;
 	f->mode = mode;
 	f->buf = mode == _IONBF ? &f->one : buf;
 	f->size = mode == _IONBF ? 1 : size;
