@@ -42,7 +42,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 	malloc.o string.o strextra.o ctype.o format.o fdweak.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
-	howto_raw howto_iface domtest fuzz
+	howto_raw howto_iface domtest fuzz libctest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
