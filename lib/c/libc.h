@@ -83,7 +83,7 @@ struct malloc_stats {
 int malloc_check(void);
 void malloc_stats(struct malloc_stats *st);
 
-/* stdlib.c: _exit ends the domain at once (no atexit, no flush); POSIX
+/* exit.c, env.c: _exit ends the domain at once (no atexit, no flush); POSIX
  * declares it in unistd.h. environ is the environment (NULL-terminated
  * "NAME=value" strings); setenv copies into a fresh array. */
 void _exit(int status) __attribute__((noreturn));

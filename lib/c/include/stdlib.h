@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * General utilities: memory (lib/c/malloc.c), numbers, sorting, the
- * environment and ending the program (lib/c/stdlib.c).
+ * General utilities: memory (lib/c/malloc.c), numbers (string.c,
+ * stdlib.c), sorting (qsort.c), the environment (env.c) and ending the
+ * program (exit.c).
  */
 #ifndef _STDLIB_H
 #define _STDLIB_H
