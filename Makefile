@@ -20,7 +20,10 @@ COMMON_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -m32 -march=i686 -ffreest
 	-fno-pie -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-mgeneral-regs-only -nostdlib -I. -Iinclude -MMD -MP
 KCFLAGS := $(COMMON_CFLAGS) -DSPRIG_NUCLEUS
-UCFLAGS := $(COMMON_CFLAGS)
+# Programs see only lib/c/include and the compiler's own freestanding
+# headers (stdarg.h, stdint.h, ...), never the build machine's C library.
+GCC_INCLUDE := $(shell $(CC) -m32 -print-file-name=include 2>/dev/null)
+UCFLAGS := $(COMMON_CFLAGS) -nostdinc -isystem $(GCC_INCLUDE) -Ilib/c/include
 LIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
 # The nucleus: explicit object lists, one object per concept.
@@ -36,11 +39,11 @@ KOBJS := boot/entry.o \
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
 # The user C library and the programs built on it.
-LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o stdio.o string.o format.o \
-	signal.o sigtramp.o)
+LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o stdio.o stdlib.o exit.o \
+	qsort.o env.o malloc.o string.o strextra.o ctype.o format.o fdweak.o signal.o sigtramp.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
-	howto_raw howto_iface domtest fuzz iotest sigchild sigtest
+	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
@@ -155,7 +158,22 @@ $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRC
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< tests/unit/host.c $(UNIT_SRCS_$*) -lcmocka
 
-unit: $(UNIT_TESTS:%=$(B)/unit/%)
+# The user C library's unit tests: its sources built for the host with every
+# public name made sprig_NAME (tests/unit/libc_names.h), so they neither call
+# nor replace the host's C library; what they need from the nucleus and the
+# descriptors is faked in tests/unit/libc_fakes.c.
+LIBC_UNIT_TESTS := malloc stdio stdlib string
+LIBC_UNIT_SRCS := lib/c/malloc.c lib/c/stdio.c lib/c/stdlib.c lib/c/exit.c lib/c/qsort.c lib/c/env.c \
+	lib/c/string.c lib/c/strextra.c lib/c/ctype.c lib/c/errno.c lib/c/format.c lib/c/args.c
+LIBC_HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fno-builtin -I. -Iinclude \
+	-Ilib/c/include -DSPRIG_HOST -include tests/unit/libc_names.h
+$(LIBC_UNIT_TESTS:%=$(B)/unit/%): $(B)/unit/%: tests/unit/test_%.c tests/unit/libc_fakes.c \
+		tests/unit/libc_fakes.h tests/unit/libc_names.h $(LIBC_UNIT_SRCS) $(wildcard lib/c/*.h lib/c/include/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=c11 -g -O1 -Wall -Wextra -Werror -I. -c tests/unit/libc_fakes.c -o $@-fakes.o
+	$(Q)$(HOSTCC) $(LIBC_HOST_CFLAGS) -o $@ $< $(LIBC_UNIT_SRCS) $@-fakes.o -lcmocka
+
+unit: $(UNIT_TESTS:%=$(B)/unit/%) $(LIBC_UNIT_TESTS:%=$(B)/unit/%)
 	@tools/run-unit.sh $^
 
 SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './build/*')

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The small C library of Sprig: string routines and formatted output (also
- * linked into the nucleus), and for user programs the system-call wrappers
- * and printf. One header, so a program includes just this.
+ * The C library of Sprig, as one header. Its first part (string routines
+ * and formatted output) is shared with the nucleus, which is built
+ * freestanding and sees only that part. User programs get, besides, the
+ * standard headers of lib/c/include (stdio.h, stdlib.h, string.h, ...; a
+ * program may include those instead) and Sprig's own calls: the system-call
+ * wrappers and the start-up. docs/libc.md describes the library.
  */
 #ifndef SPRIG_LIBC_H
 #define SPRIG_LIBC_H
@@ -25,6 +28,8 @@ char *strrchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
 long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
+long long strtoll(const char *s, char **end, int base);
+unsigned long long strtoull(const char *s, char **end, int base);
 int atoi(const char *s);
 
 /* format.c: printf-style formatting into any sink. Supports %d %i %u %x %X
@@ -37,7 +42,14 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
         __attribute__((__format__(__printf__, 3, 4)));
 
 #ifndef SPRIG_NUCLEUS
-#include <sprig/errno.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
 #include <sprig/syscall.h>
 
 /* syscall.S: the raw entry; returns eax. sprig_syscall uses sysenter when
@@ -54,12 +66,10 @@ int thread_create(void (*fn)(void *), void *arg, void *stack, size_t stack_size)
 void thread_exit(void) __attribute__((noreturn));
 int thread_self(void);
 void domain_exit(int status) __attribute__((noreturn));
-void exit(int status) __attribute__((noreturn));
 int yield(void);
 int sleep_ms(unsigned ms);
 int sprig_time(struct sprig_time *t);
 uint64_t rdtsc(void);
-const char *strerror(int err);
 int futex_wait(uint32_t *addr, uint32_t val, unsigned timeout_ms);
 int futex_wake(uint32_t *addr, unsigned n);
 
@@ -72,11 +82,28 @@ int futex_wake(uint32_t *addr, unsigned n);
 void sprig_sigtramp(void);
 int sigtramp_set_handler(int sig, void (*fn)(int));
 int sigreturn(struct sprig_sigframe *frame);
+void *vm_alloc(uint32_t len); /* len bytes, page-aligned, demand zero; NULL if refused */
+int vm_free(void *addr);      /* an address vm_alloc gave */
 
-/* stdio.c */
-int printf(const char *fmt, ...) __attribute__((__format__(__printf__, 1, 2)));
-int vprintf(const char *fmt, va_list ap);
-int puts(const char *s);
+/* malloc.c: for tests. malloc_check returns 0 when the heap is
+ * consistent, -1 when an invariant is broken. */
+struct malloc_stats {
+	size_t arenas, arena_bytes; /* regions holding small blocks */
+	size_t free_bytes;          /* free in them (headers included) */
+	size_t large, large_bytes;  /* blocks with a region of their own */
+};
+int malloc_check(void);
+void malloc_stats(struct malloc_stats *st);
+
+/* exit.c, env.c: _exit ends the domain at once (no atexit, no flush); POSIX
+ * declares it in unistd.h. environ is the environment (NULL-terminated
+ * "NAME=value" strings); setenv copies into a fresh array. */
+void _exit(int status) __attribute__((noreturn));
+extern char **environ;
+
+/* args.c: the start-up's parsing of the argument string (crt_main). */
+extern const char *sprig_progname; /* argv[0] without its directory, for messages */
+int sprig_split_args(char *args, char **argv, int max_args, char **envp, int max_env);
 #endif
 
 #endif

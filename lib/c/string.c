@@ -118,34 +118,92 @@ static int digit_value(char c)
 	return 99;
 }
 
-/* Base 0 accepts a 0x or 0 prefix, as in C. */
-unsigned long strtoul(const char *s, char **end, int base)
+/* Reports a result out of range (user programs: errno; the nucleus has none). */
+static void range_error(void)
 {
-	unsigned long v = 0;
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if ((base == 0 || base == 16) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		s += 2;
+#ifndef SPRIG_NUCLEUS
+	errno = ERANGE;
+#endif
+}
+
+/* Parses an integer as C's strto* do: leading white space, a sign, then
+ * digits in base (2..36; 0 takes a 0x or 0 prefix as C does, and 16 allows
+ * 0x). Returns the magnitude, saturated at limit (then *over is set); *neg
+ * tells the sign. Without digits, *end is s itself and the result 0. */
+static unsigned long long parse_integer(const char *s, char **end, int base,
+                                        unsigned long long limit, int *neg, int *over)
+{
+	const char *p = s;
+	unsigned long long v = 0;
+	int any = 0;
+	*neg = *over = 0;
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	if (*p == '-' || *p == '+')
+		*neg = *p++ == '-';
+	if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    digit_value(p[2]) < 16) {
+		p += 2;
 		base = 16;
 	} else if (base == 0) {
-		base = s[0] == '0' ? 8 : 10;
+		base = p[0] == '0' ? 8 : 10;
 	}
-	for (int d; (d = digit_value(*s)) < base; s++)
-		v = v * base + d;
+	if (base >= 2 && base <= 36) {
+		for (int d; (d = digit_value(*p)) < base; p++, any = 1) {
+			if (v > (limit - (unsigned)d) / (unsigned)base)
+				*over = 1;
+			else
+				v = v * (unsigned)base + (unsigned)d;
+		}
+	}
 	if (end)
-		*end = (char *)s;
-	return v;
+		*end = (char *)(any ? p : s);
+	return *over ? limit : v;
+}
+
+unsigned long long strtoull(const char *s, char **end, int base)
+{
+	int neg, over;
+	unsigned long long v = parse_integer(s, end, base, ~0ull, &neg, &over);
+	if (over)
+		range_error();
+	return neg && !over ? 0 - v : v;
+}
+
+/* As C says, "-1" gives ULONG_MAX: the magnitude is range-checked, then
+ * negated in the unsigned type. */
+unsigned long strtoul(const char *s, char **end, int base)
+{
+	int neg, over;
+	unsigned long v =
+	        (unsigned long)parse_integer(s, end, base, (unsigned long)-1, &neg, &over);
+	if (over)
+		range_error();
+	return neg && !over ? 0 - v : v;
+}
+
+long long strtoll(const char *s, char **end, int base)
+{
+	int neg, over;
+	unsigned long long max = (unsigned long long)__LONG_LONG_MAX__;
+	unsigned long long v = parse_integer(s, end, base, max + 1, &neg, &over);
+	if (over || (!neg && v > max)) {
+		range_error();
+		return neg ? -__LONG_LONG_MAX__ - 1 : __LONG_LONG_MAX__;
+	}
+	return neg ? (long long)(0 - v) : (long long)v;
 }
 
 long strtol(const char *s, char **end, int base)
 {
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s == '-')
-		return -(long)strtoul(s + 1, end, base);
-	if (*s == '+')
-		s++;
-	return (long)strtoul(s, end, base);
+	int neg, over;
+	unsigned long long max = (unsigned long long)__LONG_MAX__;
+	unsigned long long v = parse_integer(s, end, base, max + 1, &neg, &over);
+	if (over || (!neg && v > max)) {
+		range_error();
+		return neg ? -__LONG_MAX__ - 1 : __LONG_MAX__;
+	}
+	return neg ? (long)(0 - (unsigned long)v) : (long)v;
 }
 
 int atoi(const char *s)

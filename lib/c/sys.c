@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * System-call wrappers, the C start-up (crt_main), and strerror.
+ * System-call wrappers and the C start-up (crt_main).
  *
  * Entry points: one per system call (lib/c/libc.h), crt_main.
  */
 #include "lib/c/libc.h"
 
 #define MAX_ARGS 16
+#define MAX_ENV  16
 
-int main(int argc, char **argv);
+int main(int argc, char **argv, char **envp);
 void thread_start(void);
 
 int sys_null(void)
@@ -46,11 +47,6 @@ void domain_exit(int status)
 {
 	sprig_syscall(SYS_DOMAIN_EXIT, (uint32_t)status, 0, 0, 0);
 	__builtin_unreachable();
-}
-
-void exit(int status)
-{
-	domain_exit(status);
 }
 
 int yield(void)
@@ -91,24 +87,16 @@ uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-const char *strerror(int err)
+/* len bytes of fresh read-write memory (demand zero), or NULL. */
+void *vm_alloc(uint32_t len)
 {
-	switch (err < 0 ? -err : err) {
-	case 0: return "success";
-	case EINTR: return "interrupted";
-	case E2BIG: return "argument too large";
-	case ENOEXEC: return "malformed executable";
-	case EBADF: return "bad door id";
-	case EAGAIN: return "resource temporarily unavailable";
-	case ENOMEM: return "out of memory";
-	case EFAULT: return "bad address";
-	case EINVAL: return "invalid argument";
-	case EMFILE: return "door table full";
-	case ERANGE: return "result buffer too small";
-	case ENOSYS: return "no such system call";
-	case ETIMEDOUT: return "timed out";
-	default: return "unknown error";
-	}
+	int va = sprig_syscall(SYS_VM_ALLOC, len, 3, 0, 0);
+	return va < 0 && va > -SPRIG_ERRNO_MAX ? NULL : (void *)(uintptr_t)(uint32_t)va;
+}
+
+int vm_free(void *addr)
+{
+	return sprig_syscall(SYS_VM_FREE, (uint32_t)addr, 0, 0, 0);
 }
 
 int sprig_has_sysenter;
@@ -124,23 +112,13 @@ static int cpu_has_sep(void)
 	return (d & (1u << 11)) && !early;
 }
 
-/* Splits the argument string in place at spaces and calls main. */
+/* Splits the argument string in place (leading NAME=value words become the
+ * environment, the rest argv) and calls main; exit flushes stdio. */
 void crt_main(char *args)
 {
 	sprig_has_sysenter = cpu_has_sep();
-	char *argv[MAX_ARGS + 1];
-	int argc = 0;
-	while (args && *args && argc < MAX_ARGS) {
-		while (*args == ' ')
-			*args++ = '\0';
-		if (!*args)
-			break;
-		argv[argc++] = args;
-		while (*args && *args != ' ')
-			args++;
-	}
-	argv[argc] = NULL;
-	if (argc > 0 && strrchr(argv[0], '/'))
-		argv[0] = strrchr(argv[0], '/') + 1;
-	exit(main(argc, argv));
+	char *argv[MAX_ARGS + 1], *envp[MAX_ENV + 1];
+	int argc = sprig_split_args(args, argv, MAX_ARGS, envp, MAX_ENV);
+	environ = envp;
+	exit(main(argc, argv, envp));
 }

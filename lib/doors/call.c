@@ -4,8 +4,7 @@
  * inline in doors.h), and thin wrappers for the other door calls.
  *
  * Entry points: door_call_general, door_info, door_revoke,
- * door_dup, door_close, shuttle_info, name_publish, name_lookup, vm_alloc,
- * vm_free.
+ * door_dup, door_close, shuttle_info, name_publish, name_lookup.
  */
 #include "lib/doors/doors.h"
 
@@ -49,16 +48,4 @@ int name_publish(const char *name, int id)
 int name_lookup(const char *name, unsigned wait_ms)
 {
 	return sprig_syscall(SYS_NAME_LOOKUP, U32(name), wait_ms, 0, 0);
-}
-
-/* len bytes of fresh read-write memory (demand zero), or NULL. */
-void *vm_alloc(uint32_t len)
-{
-	int va = sprig_syscall(SYS_VM_ALLOC, len, 3, 0, 0);
-	return va < 0 && va > -SPRIG_ERRNO_MAX ? NULL : (void *)(uintptr_t)(uint32_t)va;
-}
-
-int vm_free(void *addr)
-{
-	return sprig_syscall(SYS_VM_FREE, U32(addr), 0, 0, 0);
 }

@@ -59,8 +59,6 @@ int door_close(int id);
 int shuttle_info(shuttle_info_t *info);
 int name_publish(const char *name, int id);
 int name_lookup(const char *name, unsigned wait_ms);
-void *vm_alloc(uint32_t len);
-int vm_free(void *addr);
 
 /* Copies a few bytes (the fast path's at most 16) without a call. */
 static inline __attribute__((always_inline)) void door_copy_small(void *dst, const void *src,
