@@ -17,6 +17,7 @@
 #define EBADF     9  /* bad (closed, revoked or unknown) door id */
 #define EAGAIN    11 /* resource temporarily unavailable */
 #define ENOMEM    12 /* out of memory */
+#define EACCES    13 /* permission denied (a port or range the nucleus keeps) */
 #define EFAULT    14 /* bad user address */
 #define EBUSY     16 /* object busy */
 #define EEXIST    17 /* object exists */
