@@ -28,7 +28,8 @@
 #define MAX_RAMMAP 32
 
 /* Ports the nucleus drives: pic.c, timer.c (and the PIT gate at 0x61),
- * the keyboard controller (0x64 resets the machine), power.c. */
+ * power.c; and the ports that reset the machine (but for 0xcf9, inside
+ * the PCI configuration ports a driver may need). */
 static const struct {
 	uint16_t first, last;
 } nucleus_ports[] = {
@@ -38,6 +39,7 @@ static const struct {
         {0x60, 0x60},     /* keyboard controller data */
         {0x61, 0x61},     /* PIT channel 2 gate, speaker */
         {0x64, 0x64},     /* keyboard controller command: reset */
+        {0x92, 0x92},     /* system control port A: fast reset */
         {0xf4, 0xf4},     /* QEMU isa-debug-exit (power.c) */
         {0x604, 0x605},   /* ACPI PM, QEMU (power.c) */
         {0x8900, 0x8900}, /* Bochs shutdown (power.c) */
@@ -159,12 +161,18 @@ static int dev_ports(const struct kobj_request *rq)
 
 /* ------------------------------------------------------- physical memory */
 
+/* The local APIC and I/O APIC: whoever programs them decides whether the
+ * PIC's interrupts (the nucleus's timer) reach the CPU at all. */
+#define APIC_START 0xfec00000ull
+#define APIC_END   0xfef00000ull
+
 /* True when [start, end) is memory a driver may map: no RAM the memory map
- * or the frame allocator knows, nothing below 1 MiB but the VGA graphics
- * window (the nucleus writes the text screen at 0xb8000). */
+ * or the frame allocator knows, no APIC, nothing below 1 MiB but the VGA
+ * graphics window (the nucleus writes the text screen at 0xb8000). */
 static int is_device_memory(uint64_t start, uint64_t end)
 {
-	if (rammap.overflow || start < 0xa0000 || (start < 0x100000 && end > 0xb8000))
+	if (rammap.overflow || start < 0xa0000 || (start < 0x100000 && end > 0xb8000) ||
+	    (start < APIC_END && APIC_START < end))
 		return 0;
 	for (int i = 0; i < rammap.n; i++)
 		if (start < rammap.end[i] && rammap.start[i] < end)

@@ -8,10 +8,12 @@
  * Each is the C reference in doorcall.c (door_fast_call, door_fast_return)
  * step for step: a checklist of guards, each jumping to the C function,
  * which checks again and takes the general path for anything unusual; then
- * the POINT OF NO RETURN, after which nothing can fail; then the switch
- * (stack, address space, and tss.iomap for the port I/O of the domain that
- * runs next), with no scheduler, no copy and no C call. Booting with "fastpath=c" runs
- * the C reference instead (door_fast_use_c), so tests can compare the two.
+ * the POINT OF NO RETURN, after which nothing can fail; then the switch,
+ * with no scheduler, no copy and no C call. Both sides are domains without
+ * ports (a guard sends the others to C), so the TSS's I/O bitmap is off
+ * and stays off (cpu.c): the switch has nothing to do for it. Booting with
+ * "fastpath=c" runs the C reference instead (door_fast_use_c), so tests
+ * can compare the two.
  *
  * Register use: on entry eax = the operation word, ebx esi edi ebp = the
  * four data words (also in the frame), ecx and edx are free (the user's
@@ -60,11 +62,10 @@ door_fast_call_asm:
 	testl $REVOKED, DOOR_FLAGS_OFF(%esi)   /* also set once the server is gone */
 	jnz call_c
 	movl DOOR_SERVER_OFF(%esi), %ebp
-	cmpl $0, DOM_IO_HI(%ebp)               /* a server with ports of its own */
-	je 5f                                  /* whose bits the TSS does not */
-	cmpl %ebp, cpu_io_owner                /* hold: the C path loads them */
-	jne call_c
-5:	leal DOM_POOL_IDLE(%ebp), %ebp         /* the pool's idle list */
+	movl DOM_IO_HI(%ecx), %ebx             /* either side has ports: the C */
+	orl DOM_IO_HI(%ebp), %ebx              /* path sets the TSS's I/O bitmap */
+	jnz call_c
+	leal DOM_POOL_IDLE(%ebp), %ebp         /* the pool's idle list */
 	movl (%ebp), %ecx                      /* its first thread's link */
 	cmpl %ecx, %ebp                        /* no idle server thread */
 	je call_c
@@ -106,12 +107,6 @@ door_fast_call_switch:
 	movl cpu_esp0, %ebp
 	movl %ebx, (%ebp)
 	movl T_DOM(%ecx), %ebx
-	movl $IOMAP_OFF_VAL, %eax              /* the server's port I/O: its */
-	cmpl $0, DOM_IO_HI(%ebx)               /* bitmap (the guard saw that the */
-	je 4f                                  /* TSS holds it), or none */
-	movl $IOMAP_ON_VAL, %eax
-4:	movl cpu_iomap, %edx
-	movw %ax, (%edx)
 	movl DOM_CR3(%ebx), %ebx
 	movl %cr3, %ebp
 	cmpl %ebx, %ebp                        /* a call within one domain keeps it */
@@ -177,12 +172,10 @@ door_fast_return_asm:
 	movl T_CALLING(%ecx), %esi
 	cmpl $1, DOOR_REFS_OFF(%esi)           /* the last hold: the C path frees it */
 	je return_c
-	movl T_DOM(%ecx), %edi                 /* a caller with ports of its own */
-	cmpl $0, DOM_IO_HI(%edi)               /* whose bits the TSS does not */
-	je 5f                                  /* hold: the C path loads them */
-	cmpl %edi, cpu_io_owner
-	jne return_c
-5:
+	movl T_DOM(%ecx), %edi                 /* either side has ports: the C */
+	movl DOM_IO_HI(%edi), %edi             /* path sets the TSS's I/O bitmap */
+	orl DOM_IO_HI(%ebx), %edi
+	jnz return_c
 
 	/* POINT OF NO RETURN: eax = size, edx = s, ecx = c, ebx = s's domain,
 	 * esi = the door called. */
@@ -215,12 +208,6 @@ door_fast_return_switch:
 	movl cpu_esp0, %ebp
 	movl %ebx, (%ebp)
 	movl T_DOM(%ecx), %ebp
-	movl $IOMAP_OFF_VAL, %esi              /* the caller's port I/O */
-	cmpl $0, DOM_IO_HI(%ebp)
-	je 4f
-	movl $IOMAP_ON_VAL, %esi
-4:	movl cpu_iomap, %edx
-	movw %si, (%edx)
 	movl DOM_CR3(%ebp), %ebp
 	movl %cr3, %esi
 	cmpl %ebp, %esi

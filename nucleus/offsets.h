@@ -35,10 +35,6 @@
 #define DOM_POOL_UPCALLS (3676 + 16)
 #define DOM_IO_HI        3740 /* io_hi: non-zero if it has ports */
 
-/* cpu.c: tss.iomap's two values */
-#define IOMAP_ON_VAL  104
-#define IOMAP_OFF_VAL (104 + 8192 + 1)
-
 /* struct door */
 #define DOOR_SERVER_OFF 8
 #define DOOR_ENTRY_OFF  12
@@ -90,7 +86,6 @@ OFFSET_IS(DOM_POOL_IDLE, struct domain, pool.idle);
 OFFSET_IS(DOM_POOL_CALLS, struct domain, pool.callers);
 OFFSET_IS(DOM_POOL_UPCALLS, struct domain, pool.upcalls);
 OFFSET_IS(DOM_IO_HI, struct domain, io_hi);
-_Static_assert(IOMAP_ON_VAL == IOMAP_ON && IOMAP_OFF_VAL == IOMAP_OFF, "iomap values");
 OFFSET_IS(DOOR_SERVER_OFF, struct door, server);
 OFFSET_IS(DOOR_ENTRY_OFF, struct door, entry);
 OFFSET_IS(DOOR_DATUM_OFF, struct door, datum);

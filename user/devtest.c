@@ -181,10 +181,10 @@ static void check_port_refusals(void)
 {
 	struct kobj_load_out at;
 	int dom = child("devchild in 0x80", &at);
-	static const uint32_t kept[][2] = {{0x20, 1},  {0x21, 1},   {0xa0, 2}, {0x40, 4},
-	                                   {0x43, 1},  {0x60, 1},   {0x61, 1}, {0x64, 1},
-	                                   {0xf4, 1},  {0x8900, 1}, {0x1e, 4}, {0x0, 0x10000},
-	                                   {0x604, 2}, {0xb004, 2}};
+	static const uint32_t kept[][2] = {{0x20, 1},      {0x21, 1},  {0xa0, 2},   {0x40, 4},
+	                                   {0x43, 1},      {0x60, 1},  {0x61, 1},   {0x64, 1},
+	                                   {0x92, 1},      {0xf4, 1},  {0x8900, 1}, {0x1e, 4},
+	                                   {0x0, 0x10000}, {0x604, 2}, {0xb004, 2}};
 	int refused = 0;
 	for (unsigned i = 0; i < sizeof kept / sizeof kept[0]; i++) {
 		int err = kobj_ports(dev, dom, kept[i][0], kept[i][1]);
@@ -283,6 +283,8 @@ static void check_map(void)
 	check_err("the BIOS area", kobj_map(dev, dom, 0xf0000, 4096, &addr), -EACCES);
 	check_err("a range from the BIOS area into RAM", kobj_map(dev, dom, 0xff000, 0x2000, &addr),
 	          -EACCES);
+	check_err("the local APIC", kobj_map(dev, dom, 0xfee00000, 4096, &addr), -EACCES);
+	check_err("the I/O APIC", kobj_map(dev, dom, 0xfec00000, 4096, &addr), -EACCES);
 	check_err("RAM the frame allocator hands out (16 MiB)",
 	          kobj_map(dev, dom, 0x1000000, 4096, &addr), -EACCES);
 	check_err("size 0", kobj_map(dev, dom, 0xa0000, 0, &addr), -EINVAL);
