@@ -33,8 +33,8 @@ KOBJS := boot/entry.o \
 	nucleus/thread.o nucleus/sched.o nucleus/domain.o nucleus/elf.o nucleus/loader.o \
 	nucleus/syscall.o nucleus/door.o nucleus/dtable.o nucleus/shuttle.o nucleus/doorcall.o \
 	nucleus/names.o nucleus/fastpath.o nucleus/kobj.o nucleus/domobj.o nucleus/futex.o \
-	nucleus/signal.o \
-	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o \
+	nucleus/signal.o nucleus/devmgr.o nucleus/irqline.o \
+	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o vmm/device.o \
 	lib/c/string.o lib/c/format.o
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
@@ -43,13 +43,14 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 	qsort.o env.o malloc.o string.o strextra.o ctype.o format.o fdweak.o signal.o sigtramp.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
-	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest
+	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
 USER_EXTRA_domtest := $(addprefix $(B)/u/blob/,hello.o fault.o spin.o domchild.o)
 USER_EXTRA_sigchild := $(B)/u/user/sigregs.o
 USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o
+USER_EXTRA_devtest := $(B)/u/blob/devchild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf
@@ -150,7 +151,7 @@ UNIT_SRCS_elf := nucleus/elf.c
 UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c
 UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/share.c
 UNIT_SRCS_format := lib/c/format.c
-UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c
+UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c vmm/device.c
 UNIT_SRCS_dtable := nucleus/door.c nucleus/dtable.c nucleus/names.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format

@@ -4,6 +4,10 @@
  * and the leveled log on top of it. Output waits for the UART's transmitter
  * before every byte, so nothing is ever dropped.
  *
+ * COM1 may be granted to a user driver (devmgr.c), so after console_init
+ * the nucleus only polls LSR and writes THR: it never changes the UART's
+ * interrupt enable, line control or FIFO settings, which are the driver's.
+ *
  * Entry points: console_init, console_write, kprintf, klog, log_set_level.
  */
 #include "nucleus/nucleus.h"

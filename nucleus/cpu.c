@@ -5,11 +5,19 @@
  * and the sysenter MSRs. The GDT order is fixed by sysenter: user code and
  * data must follow nucleus code and data.
  *
- * Entry points: cpu_init, cpu_has_sysenter; cpu_esp0 (see nucleus.h).
+ * The TSS carries an I/O permission bitmap for all 65536 ports. It is in
+ * force only while a domain with ports of its own runs (tss.iomap points at
+ * it); for every other domain tss.iomap points past the TSS's limit, so
+ * their in and out fault. It holds one domain's bits at a time (the owner),
+ * copied in when a switch reaches a domain that is not the owner.
+ *
+ * Entry points: cpu_init, cpu_has_sysenter, cpu_io_load, cpu_io_forget;
+ * cpu_esp0, cpu_iomap, cpu_io_owner (see nucleus.h).
  */
 #include "nucleus/nucleus.h"
 #include "nucleus/x86.h"
 #include "nucleus/offsets.h"
+#include "lib/c/libc.h"
 #include <sprig/syscall.h>
 
 struct tss {
@@ -55,12 +63,22 @@ static struct {
 	struct gate idt[256];
 	uint32_t entry_stack[ENTRY_STACK_WORDS];
 	struct tss tss;
+	/* The I/O bitmap, then the byte of ones the CPU wants after it. */
+	uint8_t iomap[IOMAP_BYTES + 1];
 	int sysenter;
+	/* Bytes [io_lo, io_hi) of iomap hold io_owner's bits; the rest are ones. */
+	uint32_t io_lo, io_hi;
 } cpu;
 
 _Static_assert(offsetof(__typeof__(cpu), tss) ==
                        offsetof(__typeof__(cpu), entry_stack) + sizeof cpu.entry_stack,
                "the sysenter entry stack ends at the TSS");
+_Static_assert(offsetof(__typeof__(cpu), iomap) == offsetof(__typeof__(cpu), tss) + IOMAP_ON,
+               "the I/O bitmap follows the TSS");
+_Static_assert(IOMAP_ON == sizeof(struct tss) && IOMAP_OFF > IOMAP_ON + IOMAP_BYTES,
+               "IOMAP_OFF is past the TSS limit");
+
+struct domain *cpu_io_owner; /* whose bits the TSS's I/O bitmap holds, or NULL */
 
 static uint64_t seg_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -100,9 +118,11 @@ void cpu_init(void)
 	cpu.gdt[2] = seg_desc(0, 0xfffff, 0x92, 0xc);
 	cpu.gdt[3] = seg_desc(0, 0xfffff, 0xfa, 0xc);
 	cpu.gdt[4] = seg_desc(0, 0xfffff, 0xf2, 0xc);
-	cpu.gdt[5] = seg_desc((uint32_t)&cpu.tss, sizeof cpu.tss - 1, 0x89, 0);
+	/* The limit covers the TSS, the I/O bitmap and its final byte. */
+	cpu.gdt[5] = seg_desc((uint32_t)&cpu.tss, IOMAP_ON + IOMAP_BYTES, 0x89, 0);
 	cpu.tss.ss0 = SEG_KDATA;
-	cpu.tss.iomap = sizeof cpu.tss; /* no I/O bitmap: user port I/O faults */
+	cpu.tss.iomap = IOMAP_OFF; /* past the limit: user port I/O faults */
+	memset(cpu.iomap, 0xff, sizeof cpu.iomap);
 	for (int v = 0; v < 48; v++)
 		set_gate(v, trap_vectors[v], 0);
 	set_gate(3, trap_vectors[3], 3); /* int3 and into raise their own exceptions */
@@ -128,6 +148,38 @@ void cpu_init(void)
 }
 
 uint32_t *cpu_esp0 = &cpu.tss.esp0;
+uint16_t *cpu_iomap = &cpu.tss.iomap;
+
+/* Byte i of domain d's bitmap (ones where it has no bitmap page). */
+static uint8_t io_byte(const struct domain *d, uint32_t i)
+{
+	const uint8_t *half = d->io_bits[i / PAGE_SIZE];
+	return half ? half[i % PAGE_SIZE] : 0xff;
+}
+
+/* Makes the TSS's I/O bitmap hold d's bits (d has a bitmap): ones over the
+ * old owner's extent, then d's extent copied in. Does not change
+ * tss.iomap: that is cpu_io_switch's, for the domain that runs. */
+void cpu_io_load(struct domain *d)
+{
+	memset(cpu.iomap + cpu.io_lo, 0xff, cpu.io_hi - cpu.io_lo);
+	for (uint32_t i = d->io_lo; i < d->io_hi; i++)
+		cpu.iomap[i] = io_byte(d, i);
+	cpu.io_lo = d->io_lo;
+	cpu.io_hi = d->io_hi;
+	cpu_io_owner = d;
+}
+
+/* d's bitmap is going: if the TSS holds it, back to all ones and off. */
+void cpu_io_forget(struct domain *d)
+{
+	if (cpu_io_owner != d)
+		return;
+	memset(cpu.iomap + cpu.io_lo, 0xff, cpu.io_hi - cpu.io_lo);
+	cpu.io_lo = cpu.io_hi = 0;
+	cpu_io_owner = NULL;
+	cpu.tss.iomap = IOMAP_OFF;
+}
 
 int cpu_has_sysenter(void)
 {

@@ -147,6 +147,7 @@ static void domain_end(struct domain *d)
 	door_domain_gone(d);
 	if (read_cr3() == d->as.cr3)
 		aspace_activate(NULL);
+	devmgr_domain_gone(d);
 	aspace_destroy(&d->as);
 	d->live = 0;
 	if (--domains.live == 0)

@@ -40,6 +40,10 @@ static struct notice *notice_alloc(void)
 /* A notice delivered or dropped: its hold on the door goes. */
 void notice_free(struct notice *n)
 {
+	if (n->done) {
+		n->done(n); /* not one of ours */
+		return;
+	}
 	door_put(n->door);
 	notices.used[n - notices.n] = 0;
 }
@@ -61,7 +65,8 @@ void domobj_domain_ended(struct domain *d)
 	}
 	*n = (struct notice){{LIST_INIT(n->up.link), UPCALL_NOTICE},
 	                     w,
-	                     {(uint32_t)d->id, d->end_cause, (uint32_t)d->end_status, d->end_addr}};
+	                     {(uint32_t)d->id, d->end_cause, (uint32_t)d->end_status, d->end_addr},
+	                     NULL};
 	door_pool_notice(n); /* the notice holds w now */
 }
 
@@ -119,6 +124,7 @@ void domobj_manager(const struct kobj_request *rq, struct kobj_reply *rp)
 {
 	switch (rq->op) {
 	case DM_CREATE: rp->status = dm_create(rq, rp); break;
+	case DM_DEVICES: rp->status = devmgr_door(rq, rp); break;
 	default: rp->status = -ENOSYS; break;
 	}
 }

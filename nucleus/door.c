@@ -50,6 +50,8 @@ void door_free(struct door *d)
 	d->live = 0;
 	if (d->server == &kobj_nucleus)
 		domobj_released(d);
+	if (d->server == &kobj_nucleus && d->entry == KOBJ_IRQ_LINE)
+		irqline_released(d);
 }
 
 static int is_external(const struct door *d, const struct domain *holder)
@@ -106,6 +108,7 @@ void door_revoke_object(struct door *d)
 		door_unref_delivered(d);
 	if (d->server)
 		door_pool_fail_door(d->server, d, -EBADF);
+	irqline_door_revoked(d); /* a line bound to it is masked and freed */
 	door_put(d);
 }
 

@@ -40,6 +40,9 @@ struct notice {
 	struct upcall up;
 	struct door *door; /* held until delivered or dropped */
 	uint32_t words[4];
+	/* Called when delivered or dropped instead of freeing a domobj.c
+	 * notice: an interrupt line's own notice (irqline.c); else NULL. */
+	void (*done)(struct notice *n);
 };
 
 struct door {
@@ -182,7 +185,7 @@ void door_pool_init(struct door_pool *pool);
 void door_pool_notice(struct notice *n);
 
 /* kobj.c: doors the nucleus serves itself (sprig/kobj.h). */
-enum kobj_kind { KOBJ_DOMAIN_MANAGER = 1, KOBJ_DOMAIN };
+enum kobj_kind { KOBJ_DOMAIN_MANAGER = 1, KOBJ_DOMAIN, KOBJ_DEVICE_MANAGER, KOBJ_IRQ_LINE };
 struct kobj_request {
 	struct thread *caller;
 	uint32_t op;
@@ -206,6 +209,14 @@ void domobj_domain(uint32_t id, const struct kobj_request *rq, struct kobj_reply
 void domobj_domain_ended(struct domain *d);
 void domobj_released(struct door *d);
 void notice_free(struct notice *n);
+
+/* devmgr.c: the device manager; irqline.c: interrupt lines. */
+int devmgr_door(const struct kobj_request *rq, struct kobj_reply *rp);
+void devmgr_manager(const struct kobj_request *rq, struct kobj_reply *rp);
+int irqline_bind(const struct kobj_request *rq, struct kobj_reply *rp);
+void irqline_call(uint32_t datum, const struct kobj_request *rq, struct kobj_reply *rp);
+void irqline_released(struct door *d);
+void irqline_door_revoked(struct door *d);
 
 /* names.c */
 int names_publish(struct domain *dom, const char *name, int id);

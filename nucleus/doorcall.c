@@ -587,7 +587,7 @@ int door_sys_bind(uint32_t serverp)
 	    !uaccess_range_ok((uint32_t)srv.rdesc, srv.rdesc_num * sizeof(door_desc_t)))
 		return -EFAULT;
 	if (srv.bulk_size && ((bulk | srv.bulk_size) & PAGE_MASK || !r || !(r->prot & VM_WRITE) ||
-	                      srv.bulk_size > r->end - bulk))
+	                      (r->prot & VM_DEVICE) || srv.bulk_size > r->end - bulk))
 		return -EINVAL;
 	if (!t->dt.bound)
 		t->dom->pool.nthreads++;

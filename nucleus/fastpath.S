@@ -9,8 +9,11 @@
  * step for step: a checklist of guards, each jumping to the C function,
  * which checks again and takes the general path for anything unusual; then
  * the POINT OF NO RETURN, after which nothing can fail; then the switch,
- * with no scheduler, no copy and no C call. Booting with "fastpath=c" runs
- * the C reference instead (door_fast_use_c), so tests can compare the two.
+ * with no scheduler, no copy and no C call. Both sides are domains without
+ * ports (a guard sends the others to C), so the TSS's I/O bitmap is off
+ * and stays off (cpu.c): the switch has nothing to do for it. Booting with
+ * "fastpath=c" runs the C reference instead (door_fast_use_c), so tests
+ * can compare the two.
  *
  * Register use: on entry eax = the operation word, ebx esi edi ebp = the
  * four data words (also in the frame), ecx and edx are free (the user's
@@ -59,6 +62,9 @@ door_fast_call_asm:
 	testl $REVOKED, DOOR_FLAGS_OFF(%esi)   /* also set once the server is gone */
 	jnz call_c
 	movl DOOR_SERVER_OFF(%esi), %ebp
+	movl DOM_IO_HI(%ecx), %ebx             /* either side has ports: the C */
+	orl DOM_IO_HI(%ebp), %ebx              /* path sets the TSS's I/O bitmap */
+	jnz call_c
 	leal DOM_POOL_IDLE(%ebp), %ebp         /* the pool's idle list */
 	movl (%ebp), %ecx                      /* its first thread's link */
 	cmpl %ecx, %ebp                        /* no idle server thread */
@@ -166,6 +172,10 @@ door_fast_return_asm:
 	movl T_CALLING(%ecx), %esi
 	cmpl $1, DOOR_REFS_OFF(%esi)           /* the last hold: the C path frees it */
 	je return_c
+	movl T_DOM(%ecx), %edi                 /* either side has ports: the C */
+	movl DOM_IO_HI(%edi), %edi             /* path sets the TSS's I/O bitmap */
+	orl DOM_IO_HI(%ebx), %edi
+	jnz return_c
 
 	/* POINT OF NO RETURN: eax = size, edx = s, ecx = c, ebx = s's domain,
 	 * esi = the door called. */

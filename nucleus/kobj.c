@@ -120,6 +120,8 @@ int kobj_call(struct thread *c, struct door *d, int mode)
 	switch (d->entry) {
 	case KOBJ_DOMAIN_MANAGER: domobj_manager(&rq, &rp); break;
 	case KOBJ_DOMAIN: domobj_domain(d->datum, &rq, &rp); break;
+	case KOBJ_DEVICE_MANAGER: devmgr_manager(&rq, &rp); break;
+	case KOBJ_IRQ_LINE: irqline_call(d->datum, &rq, &rp); break;
 	default: rp.status = -ENOSYS; break;
 	}
 	if (rp.status < 0)

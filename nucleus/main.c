@@ -20,12 +20,13 @@
 #include "lib/c/libc.h"
 #include "boot/layout.h"
 
-#define MULTIBOOT_MAGIC 0x2BADB002
-#define MB_INFO_MEM     0x01
-#define MB_INFO_CMDLINE 0x04
-#define MB_INFO_MODS    0x08
-#define MB_INFO_MMAP    0x40
-#define MAX_MODULES     16
+#define MULTIBOOT_MAGIC  0x2BADB002
+#define MB_INFO_MEM      0x01
+#define MB_INFO_CMDLINE  0x04
+#define MB_INFO_MODS     0x08
+#define MB_INFO_MMAP     0x40
+#define MAX_MODULES      16
+#define MB_MMAP_RESERVED 2
 
 struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
@@ -105,6 +106,8 @@ static void init_frames(const struct mb_info *mb)
 	if (mb->flags & MB_INFO_MMAP) {
 		for (uint32_t off = 0; off < mb->mmap_length;) {
 			const struct mb_mmap *e = P2V(mb->mmap_addr + off);
+			if (e->type != MB_MMAP_RESERVED) /* RAM, ACPI or NVS: no device */
+				devmgr_note_ram(e->base, e->base + e->length);
 			if (e->type == 1 && e->base < KMAP_LIMIT) {
 				uint64_t end = e->base + e->length;
 				frame_release_range((paddr_t)e->base,
@@ -114,6 +117,7 @@ static void init_frames(const struct mb_info *mb)
 		}
 	} else if (mb->flags & MB_INFO_MEM) {
 		frame_release_range(0x100000, 0x100000 + mb->mem_upper * 1024);
+		devmgr_note_ram(0x100000, 0x100000 + (uint64_t)mb->mem_upper * 1024);
 	} else {
 		panic("boot loader gave no memory information");
 	}

@@ -49,6 +49,16 @@ const char *ksym_lookup(uint32_t addr, uint32_t *offset);
 #define EFLAGS_USER 0x202 /* IF, and the reserved bit 1 */
 void cpu_init(void);
 extern uint32_t *cpu_esp0; /* tss.esp0: the stack entered from user mode */
+/* The I/O permission bitmap: tss.iomap is IOMAP_ON while a domain with
+ * ports runs and the TSS holds its bits, IOMAP_OFF (past the TSS limit:
+ * every port faults) otherwise. */
+#define IOMAP_BYTES 8192 /* a bit per port, 0..0xffff */
+#define IOMAP_ON    104  /* right after the TSS */
+#define IOMAP_OFF   (IOMAP_ON + IOMAP_BYTES + 1)
+extern uint16_t *cpu_iomap;         /* &tss.iomap */
+extern struct domain *cpu_io_owner; /* whose bits the TSS holds, or NULL */
+void cpu_io_load(struct domain *d);
+void cpu_io_forget(struct domain *d);
 
 /* Sets the stack the CPU switches to on entry from user mode. */
 static inline void cpu_set_kstack(uint32_t top)
@@ -93,7 +103,9 @@ void irq_register(int irq, irq_handler fn);
 /* pic.c and timer.c */
 void pic_init(void);
 void pic_unmask(int irq);
+void pic_mask(int irq);
 void pic_eoi(int irq);
+int pic_spurious(int irq);
 #define TIMER_HZ 100
 void timer_init(void);
 uint64_t timer_ticks(void);
@@ -213,7 +225,25 @@ struct domain {
 		uint32_t eip, arg;
 	} sig[KOBJ_SIGNAL_QUEUE];
 	uint32_t sig_head, sig_count;
+	/* Device access (devmgr.c); fastpath.S reads io_hi (offsets.h): */
+	uint8_t *io_bits[2];   /* its I/O bitmap, ports 0-0x7fff and 0x8000-0xffff: a
+	                        * frame each (a set bit refuses the port), or NULL */
+	uint32_t io_lo, io_hi; /* bytes [io_lo, io_hi) of it hold every clear bit;
+	                        * io_hi == 0: no ports, in and out fault */
 };
+
+/* Sets the TSS for d's port I/O; d is about to run. A switch between two
+ * domains without ports writes one word. */
+static inline void cpu_io_switch(struct domain *d)
+{
+	if (!d->io_hi) {
+		*cpu_iomap = IOMAP_OFF;
+		return;
+	}
+	if (d != cpu_io_owner)
+		cpu_io_load(d);
+	*cpu_iomap = IOMAP_ON;
+}
 
 extern struct waitq domains_ended; /* woken when the last domain ends */
 /* The frames a domain may hold unless its creator says otherwise: 32 MiB
@@ -231,8 +261,13 @@ void domain_exit(struct domain *d, int status);
 void domain_thread_gone(struct domain *d);
 int domain_count(void);
 
-/* Makes next the running thread: its nucleus stack and address space (a
- * nucleus thread keeps whichever space is loaded). No context switch; next
+/* devmgr.c and irqline.c: the device manager (the rest is in door.h). */
+void devmgr_note_ram(uint64_t start, uint64_t end);
+void devmgr_domain_gone(struct domain *d);
+void irqline_interrupt(int line);
+
+/* Makes next the running thread: its nucleus stack, address space and I/O
+ * bitmap (a nucleus thread keeps whichever are loaded). No context switch; next
  * runs out the current time slice, as the same shuttle would. */
 static inline void sched_become(struct thread *next)
 {
@@ -240,8 +275,11 @@ static inline void sched_become(struct thread *next)
 	current = next;
 	next->state = THREAD_RUNNING;
 	cpu_set_kstack(next->kstack_top);
-	if (next->dom && read_cr3() != next->dom->as.cr3)
+	if (!next->dom)
+		return;
+	if (read_cr3() != next->dom->as.cr3)
 		write_cr3(next->dom->as.cr3);
+	cpu_io_switch(next->dom);
 }
 
 /* elf.c: validates an ELF32 executable image; on success fills info. The

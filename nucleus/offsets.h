@@ -33,6 +33,7 @@
 #define DOM_POOL_IDLE    3676 /* pool.idle */
 #define DOM_POOL_CALLS   (3676 + 8)
 #define DOM_POOL_UPCALLS (3676 + 16)
+#define DOM_IO_HI        3812 /* io_hi: non-zero if it has ports */
 
 /* struct door */
 #define DOOR_SERVER_OFF 8
@@ -84,6 +85,7 @@ OFFSET_IS(DOM_DTABLE_GEN, struct domain, dtable.gen);
 OFFSET_IS(DOM_POOL_IDLE, struct domain, pool.idle);
 OFFSET_IS(DOM_POOL_CALLS, struct domain, pool.callers);
 OFFSET_IS(DOM_POOL_UPCALLS, struct domain, pool.upcalls);
+OFFSET_IS(DOM_IO_HI, struct domain, io_hi);
 OFFSET_IS(DOOR_SERVER_OFF, struct door, server);
 OFFSET_IS(DOOR_ENTRY_OFF, struct door, entry);
 OFFSET_IS(DOOR_DATUM_OFF, struct door, datum);

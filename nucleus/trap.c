@@ -64,6 +64,20 @@ void irq_register(int irq, irq_handler fn)
 	pic_unmask(irq);
 }
 
+/* A PIC interrupt: the nucleus's own handler (the timer), or else a user
+ * driver's line (irqline.c masks it, sends EOI and notifies the driver). */
+static void irq(int line)
+{
+	if (pic_spurious(line))
+		return;
+	if (!irq_handlers[line]) {
+		irqline_interrupt(line);
+		return;
+	}
+	pic_eoi(line);
+	irq_handlers[line]();
+}
+
 static const char *exception_name(uint32_t trapno)
 {
 	return trapno < 20 ? exception_names[trapno] : "reserved exception";
@@ -120,10 +134,7 @@ void trap(struct trapframe *tf)
 		tf->eflags &= ~EFLAGS_DF; /* the ABI: clear on return, whichever way it returns */
 		syscall_dispatch((struct sysregs *)tf);
 	} else if (tf->trapno >= IRQ_BASE && tf->trapno < IRQ_BASE + 16) {
-		int irq = (int)tf->trapno - IRQ_BASE;
-		pic_eoi(irq);
-		if (irq_handlers[irq])
-			irq_handlers[irq]();
+		irq((int)tf->trapno - IRQ_BASE);
 	} else if (from_user) {
 		user_exception(tf);
 	} else if (!sysenter_single_step(tf)) {

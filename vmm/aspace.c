@@ -236,6 +236,8 @@ int vmm_fault(struct aspace *as, uint32_t va, int write)
 			return 0;
 		return (*pte & PTE_COW) ? cow_break(as, pte, va) : -EFAULT;
 	}
+	if (r->prot & VM_DEVICE)
+		return -EFAULT; /* device pages are all there from the start */
 	int err = aspace_charge(as, 1);
 	if (err < 0)
 		return err;

@@ -7,7 +7,8 @@
  * what tests compare to prove that a dead domain gave back every frame.
  *
  * Entry points: frame_init, frame_release_range, frame_reserve_range,
- * frame_alloc, frame_ref, frame_free, frame_free_count, frame_total_count.
+ * frame_alloc, frame_ref, frame_free, frame_is_ram, frame_free_count,
+ * frame_total_count.
  */
 #include "vmm/vmm.h"
 #include <sprig/errno.h>
@@ -122,6 +123,14 @@ void frame_free(paddr_t pa)
 		if (i < frames.hint)
 			frames.hint = i;
 	}
+}
+
+/* True when the allocator manages the frame at pa: RAM released at boot,
+ * free or in use (reserved frames and memory above its limit: false). */
+int frame_is_ram(paddr_t pa)
+{
+	uint32_t i = pa >> PAGE_SHIFT;
+	return i < frames.nframes && frames.count[i] != FRAME_RESERVED;
 }
 
 uint32_t frame_free_count(void)

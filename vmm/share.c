@@ -23,8 +23,8 @@ static pte_t *share_source(struct aspace *src, uint32_t va, int *err)
 			return NULL;
 		pte = pt_lookup(src->pd, va);
 	}
-	if (!(*pte & PTE_U)) {
-		*err = -EFAULT;
+	if (!(*pte & PTE_U) || (*pte & PTE_DEV)) {
+		*err = -EFAULT; /* a nucleus page, or device memory (no frame) */
 		return NULL;
 	}
 	if (*pte & PTE_W)
@@ -81,7 +81,8 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 	const struct region *sr = aspace_find_region(src, src_va);
 	int err = 0;
 	/* In pages, so that no count can wrap. */
-	if (!dr || !(dr->prot & VM_WRITE) || npages > (dr->end - dst_va) >> PAGE_SHIFT || !sr ||
+	if (!dr || !(dr->prot & VM_WRITE) || (dr->prot & VM_DEVICE) ||
+	    npages > (dr->end - dst_va) >> PAGE_SHIFT || !sr ||
 	    npages > (sr->end - src_va) >> PAGE_SHIFT)
 		return -EFAULT;
 	while (npages && !err) {
@@ -94,7 +95,7 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 		if (run > npages)
 			run = npages;
 		for (uint32_t k = 0; k < run && !err; k++, spte++, dpte++) {
-			if (k && (*spte & (PTE_P | PTE_U)) != (PTE_P | PTE_U) &&
+			if (k && (*spte & (PTE_P | PTE_U | PTE_DEV)) != (PTE_P | PTE_U) &&
 			    !(spte = share_source(src, src_va + k * PAGE_SIZE, &err)))
 				break;
 			err = share_page(dst, dpte, spte);
@@ -109,16 +110,18 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 }
 
 /* Unmaps every present page in [va, va + len), dropping its frame (and
- * the space's count of frames held). */
+ * the space's count of frames held); device pages are no frames. */
 void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len)
 {
 	for (uint32_t end = va + len; va < end; va += PAGE_SIZE) {
 		pte_t *pte = pt_lookup(as->pd, va);
 		if (!pte || !(*pte & PTE_P))
 			continue;
-		frame_free(PTE_ADDR(*pte));
+		if (!(*pte & PTE_DEV)) {
+			frame_free(PTE_ADDR(*pte));
+			as->nframes--;
+		}
 		*pte = 0;
-		as->nframes--;
 		vmm_flush_page(as, va);
 	}
 }
@@ -126,6 +129,7 @@ void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len)
 /* Makes dst (new and empty) a copy-on-write copy of src for a fork: the
  * same regions, and every page src has mapped shared read-only until one
  * side writes to it; pages src never touched stay demand-zero in both.
+ * Device regions (vmm_map_device) are left out: a device is its driver's.
  * Every page and page table is charged to dst, whose limit must be set
  * first. Returns 0, or -ENOMEM (memory out, or dst's limit passed) with dst
  * holding a partial copy for its owner to destroy. */
@@ -134,6 +138,8 @@ int vmm_clone(struct aspace *dst, struct aspace *src)
 	int err = 0;
 	for (int i = 0; i < src->nregions && !err; i++) {
 		const struct region *r = &src->regions[i];
+		if (r->prot & VM_DEVICE)
+			continue;
 		if (aspace_add_region(dst, r->start, r->end, r->prot) < 0)
 			return -ENOMEM;
 		for (uint32_t va = r->start; va < r->end; va += PAGE_SIZE) {

@@ -44,10 +44,13 @@ static inline void *user_byte(struct aspace *as, uint32_t va, int write, int *er
 {
 	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
 	pte_t *pte = pt_lookup(as->pd, va);
-	if (pte && (*pte & need) == need)
+	if (pte && (*pte & (need | PTE_DEV)) == need)
 		return (char *)PHYS_TO_VIRT(PTE_ADDR(*pte)) + (va & PAGE_MASK);
-	if (pte && (*pte & PTE_P) && !(*pte & PTE_U)) {
-		*err = -EFAULT; /* a nucleus page: no fault can make it the user's */
+	if (pte && (*pte & PTE_P) && (!(*pte & PTE_U) || (*pte & PTE_DEV))) {
+		/* A nucleus page (no fault can make it the user's), or device
+		 * memory (no frame the direct map reaches, and reads may have
+		 * side effects): the nucleus never copies from or to either. */
+		*err = -EFAULT;
 		return NULL;
 	}
 	return user_byte_fault(as, va, write, err);

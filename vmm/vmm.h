@@ -33,7 +33,10 @@ typedef uint32_t pde_t;
 #define PTE_U       0x004u
 #define PTE_PS      0x080u
 #define PTE_G       0x100u
+#define PTE_PWT     0x008u
+#define PTE_PCD     0x010u
 #define PTE_COW     0x200u /* available bit: read-only now, copy on write */
+#define PTE_DEV     0x400u /* available bit: device memory, not a frame (device.c) */
 #define PTE_ADDR(e) ((e) & ~(uint32_t)0xfff)
 
 #ifdef SPRIG_HOST
@@ -52,6 +55,7 @@ void frame_reserve_range(paddr_t start, paddr_t end); /* rounded outward */
 paddr_t frame_alloc(void);   /* zero-filled frame, or 0 when none is free */
 int frame_ref(paddr_t pa);   /* one more user of an allocated frame; -EOVERFLOW if full */
 void frame_free(paddr_t pa); /* drops one user; frees on the last */
+int frame_is_ram(paddr_t pa);
 uint32_t frame_free_count(void);
 uint32_t frame_refcount(paddr_t pa);
 uint32_t frame_total_count(void);
@@ -75,7 +79,8 @@ static inline pte_t *pt_lookup(pde_t *pd, uint32_t va)
 #define VM_READ            1u
 #define VM_WRITE           2u
 #define VM_EXEC            4u
-#define VM_ANON            8u /* made by SYS_VM_ALLOC: SYS_VM_FREE may remove it */
+#define VM_ANON            8u  /* made by SYS_VM_ALLOC: SYS_VM_FREE may remove it */
+#define VM_DEVICE          16u /* device memory (vmm_map_device): no frames, no faults */
 #define ASPACE_MAX_REGIONS 128
 #define VM_ALLOC_BASE      0x40000000u /* where aspace_alloc_region looks first */
 
@@ -118,6 +123,9 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
               uint32_t npages);
 void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len);
 int vmm_clone(struct aspace *dst, struct aspace *src);
+
+/* device.c: physical ranges that are not RAM, for drivers. */
+uint32_t vmm_map_device(struct aspace *as, paddr_t pa, uint32_t len);
 
 /* Supplied by the VMM's user (the nucleus: domain.c; the unit tests): as
  * was refused a frame over its limit, for the first time. */

@@ -20,7 +20,8 @@
 #define KOBJ_NAME_MAX 32
 
 /* The domain manager. */
-#define DM_CREATE 1 /* kobj_create_in -> {status}, rdesc[0]: the new domain */
+#define DM_CREATE  1 /* kobj_create_in -> {status}, rdesc[0]: the new domain */
+#define DM_DEVICES 2 /* {} -> {status}, rdesc[0]: the device manager */
 
 struct kobj_create_in {
 	char name[KOBJ_NAME_MAX]; /* NUL-terminated */
@@ -88,6 +89,48 @@ struct kobj_notice {
 	uint32_t cause;  /* KOBJ_END_* */
 	int32_t status;  /* EXIT, KILLED: the status; FAULT: the vector */
 	uint32_t addr;   /* FAULT: the address */
+};
+
+/*
+ * The device manager (docs/processes.md, 3): what a user-mode driver may
+ * touch, each granted to one domain. A domain door in desc[0] names the
+ * domain; one that has ended answers -ESRCH.
+ */
+#define DEV_PORTS 1 /* kobj_ports_in, desc[0]: a domain -> {0} */
+#define DEV_IRQ   2 /* kobj_irq_in, desc[0]: a door the driver serves -> {0}, rdesc[0]: the line */
+#define DEV_MAP   3 /* kobj_map_in, desc[0]: a domain -> kobj_map_out */
+
+/* The I/O ports [first, first + count) become the domain's to use. */
+struct kobj_ports_in {
+	uint32_t first, count;
+};
+
+/* Interrupt line 1..15 (not 2, the cascade) is bound to the door given. */
+struct kobj_irq_in {
+	uint32_t line;
+};
+
+/* The physical range [phys, phys + size), page-rounded, mapped uncached,
+ * read/write, into the domain at addr. Never RAM. */
+struct kobj_map_in {
+	uint32_t phys, size;
+};
+
+struct kobj_map_out {
+	uint32_t addr;
+};
+
+/* An interrupt line (DEV_IRQ's door). Its last door closed, or its bound
+ * door revoked or its server gone, and the line is masked and free. */
+#define IRQ_ACK 1 /* {} -> {0}: unmasks the line, for the next interrupt */
+
+/*
+ * What the bound door's server thread gets on an interrupt: it is entered
+ * with DOOR_ENTRY_NOTICE | DOOR_ENTRY_REGS and 16 bytes in ebx esi edi ebp.
+ * The line stays masked until IRQ_ACK. count: interrupts since the bind.
+ */
+struct kobj_irq_notice {
+	uint32_t line, count, zero[2];
 };
 
 #endif

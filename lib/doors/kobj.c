@@ -4,7 +4,8 @@
  * door and unpacks {status; OUT} (lib/doors/kobj.h).
  *
  * Entry points: kobj_invoke, dm_create, dom_load, dom_thread, dom_give,
- * dom_kill, dom_watch, dom_info, dom_clone, kobj_signal.
+ * dom_kill, dom_watch, dom_info, dom_clone, kobj_signal, kobj_devices,
+ * kobj_ports, kobj_irq, kobj_irq_ack, kobj_map.
  */
 #include "lib/doors/kobj.h"
 
@@ -99,4 +100,46 @@ int kobj_signal(int dom, uint32_t eip, uint32_t arg)
 {
 	struct kobj_signal_in in = {eip, arg};
 	return kobj_invoke(dom, DOM_SIGNAL, &in, sizeof in, NULL, 0, -1, NULL);
+}
+
+/* A door to the device manager; dm is the domain manager's. */
+int kobj_devices(int dm)
+{
+	int door = -1;
+	int err = kobj_invoke(dm, DM_DEVICES, NULL, 0, NULL, 0, -1, &door);
+	return err < 0 ? err : door;
+}
+
+/* Ports [first, first + count) to the domain behind door dom. */
+int kobj_ports(int dev, int dom, uint32_t first, uint32_t count)
+{
+	struct kobj_ports_in in = {first, count};
+	return kobj_invoke(dev, DEV_PORTS, &in, sizeof in, NULL, 0, dom, NULL);
+}
+
+/* Binds interrupt line to door (one we serve); returns the line's door. */
+int kobj_irq(int dev, uint32_t line, int door)
+{
+	struct kobj_irq_in in = {line};
+	int ld = -1;
+	int err = kobj_invoke(dev, DEV_IRQ, &in, sizeof in, NULL, 0, door, &ld);
+	return err < 0 ? err : ld;
+}
+
+/* Unmasks the line, for its next interrupt. */
+int kobj_irq_ack(int line_door)
+{
+	return kobj_invoke(line_door, IRQ_ACK, NULL, 0, NULL, 0, -1, NULL);
+}
+
+/* Maps physical [phys, phys + size) into the domain behind door dom;
+ * *addr: where phys is there. */
+int kobj_map(int dev, int dom, uint32_t phys, uint32_t size, uint32_t *addr)
+{
+	struct kobj_map_in in = {phys, size};
+	struct kobj_map_out out = {0};
+	int err = kobj_invoke(dev, DEV_MAP, &in, sizeof in, &out, sizeof out, dom, NULL);
+	if (err >= 0 && addr)
+		*addr = out.addr;
+	return err;
 }

@@ -46,9 +46,19 @@ void door_pool_init(struct door_pool *pool)
 	pool->nthreads = 0;
 }
 
-/* kobj.c and domobj.c: no nucleus objects in these tests. */
+/* kobj.c, domobj.c and irqline.c: no nucleus objects in these tests. */
 struct domain kobj_nucleus;
 void domobj_released(struct door *d)
+{
+	(void)d;
+}
+
+void irqline_released(struct door *d)
+{
+	(void)d;
+}
+
+void irqline_door_revoked(struct door *d)
 {
 	(void)d;
 }

@@ -2,8 +2,9 @@
 /*
  * Unit tests for page sharing and the calls around it: copy-on-write breaks
  * in vmm_fault (vmm/aspace.c), vmm_share and vmm_unmap (vmm/share.c),
- * vmm_copy between two address spaces (vmm/uaccess.c), and
- * aspace_alloc_region / aspace_remove_region. Every test starts with two
+ * vmm_copy between two address spaces (vmm/uaccess.c),
+ * aspace_alloc_region / aspace_remove_region, and device pages
+ * (vmm/device.c). Every test starts with two
  * address spaces, `src` and `dst`, and ends by destroying both and checking
  * that every frame came back.
  */
@@ -115,7 +116,7 @@ static uint32_t frames_held(const struct aspace *as)
 		const pte_t *pt = host_phys_to_virt(PTE_ADDR(as->pd[i]));
 		n++;
 		for (uint32_t j = 0; j < PT_ENTRIES; j++)
-			n += (pt[j] & PTE_P) != 0;
+			n += (pt[j] & (PTE_P | PTE_DEV)) == PTE_P; /* device pages are no frames */
 	}
 	return n;
 }
@@ -734,6 +735,43 @@ static void test_clone_over_the_limit_is_enomem(void **state)
 	aspace_destroy(&c);
 }
 
+/* ---- device pages (vmm/device.c) ---- */
+
+#define DEV_PA 0x00c00000u /* in the arena, above the allocator's MEM: not RAM */
+
+/* Mapped uncached and present, charged nothing but the page table; the
+ * copies, sharing and clone refuse or skip them; unmapping and the
+ * teardown's aspace_destroy free no frame for them (frame_free would
+ * panic: DEV_PA is no frame). */
+static void test_device_pages_are_no_frames(void **state)
+{
+	(void)state;
+	uint32_t held = src.nframes;
+	uint32_t va = vmm_map_device(&src, DEV_PA, 2 * PAGE_SIZE);
+	assert_int_not_equal(va, 0);
+	for (uint32_t k = 0; k < 2; k++) {
+		pte_t e = pte_of(&src, va + k * PAGE_SIZE);
+		assert_int_equal(PTE_ADDR(e), DEV_PA + k * PAGE_SIZE);
+		assert_int_equal(e & (PTE_P | PTE_W | PTE_U | PTE_PCD | PTE_PWT | PTE_DEV),
+		                 PTE_P | PTE_W | PTE_U | PTE_PCD | PTE_PWT | PTE_DEV);
+	}
+	assert_int_equal(src.nframes, held + 1); /* its page table only */
+	assert_int_equal(vmm_fault(&src, va, 1), 0);
+	assert_int_equal(vmm_fault(&src, va + 2 * PAGE_SIZE, 0), -EFAULT);
+	assert_int_equal(copy_in(&src, buf, va, 4), -EFAULT);
+	assert_int_equal(copy_out(&src, va + PAGE_SIZE, pattern, 4), -EFAULT);
+	assert_int_equal(vmm_share(&dst, DST_RW, &src, va, 1), -EFAULT);
+	struct aspace copy;
+	assert_int_equal(aspace_create(&copy), 0);
+	assert_int_equal(vmm_clone(&copy, &src), 0);
+	assert_null(aspace_find_region(&copy, va));
+	aspace_destroy(&copy);
+	assert_int_equal(aspace_remove_region(&src, va), 0);
+	assert_int_equal(pte_of(&src, va), 0);
+	assert_int_equal(src.nframes, held + 1);
+	assert_int_not_equal(vmm_map_device(&src, DEV_PA, PAGE_SIZE), 0); /* for the teardown */
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -778,6 +816,7 @@ int main(void)
 	        T(test_copy_over_the_limit_is_enomem),
 	        T(test_share_over_the_limit_is_enomem_after_a_prefix),
 	        T(test_clone_over_the_limit_is_enomem),
+	        T(test_device_pages_are_no_frames),
 	};
 	return cmocka_run_group_tests_name("share", tests, NULL, NULL);
 }
