@@ -40,10 +40,12 @@ KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
 # The user C library and the programs built on it.
 LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o stdio.o stdlib.o exit.o \
-	qsort.o env.o malloc.o string.o strextra.o ctype.o format.o fdweak.o signal.o sigtramp.o)
+	qsort.o env.o malloc.o string.o strextra.o ctype.o format.o signal.o sigtramp.o fd.o proc.o \
+	fork.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
-	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest
+	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
+	init sh echo true false sleep loop ps kill poweroff
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
@@ -53,7 +55,8 @@ USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o
 USER_EXTRA_devtest := $(B)/u/blob/devchild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
-all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf
+all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
+	$(B)/servers/proc.elf
 
 $(B)/k/%.o: %.c
 	@mkdir -p $(@D); echo "  CC      $<"
@@ -95,12 +98,39 @@ $(B)/user/libdoors.a: $(LIBDOORS_OBJS)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
 
-$(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(B)/user/libdoors.a $(B)/user/libc.a user/user.ld
-	@echo "  LD [u]  $@"
-	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(B)/u/lib/c/crt0.o $< $(USER_EXTRA_$*) \
-		$(B)/user/libdoors.a $(B)/user/libc.a $(LIBGCC)
+# Links a program from its objects ($^ less the libraries and the script).
+USER_LIBS := $(B)/user/libdoors.a $(B)/user/libc.a user/user.ld
+define link_program
+	@mkdir -p $(@D); echo "  LD [u]  $@"
+	$(Q)$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(B)/u/lib/c/crt0.o $(filter-out $(USER_LIBS),$^) \
+		--start-group $(B)/user/libdoors.a $(B)/user/libc.a --end-group $(LIBGCC)
 	$(Q)$(OBJDUMP) -d -S $@ > $(@:.elf=.asm)
 	$(Q)$(NM) -n $@ > $(@:.elf=.sym)
+endef
+
+$(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
+	$(link_program)
+
+# The Sprite services, one domain each: the process manager (the first
+# boot module; it carries the boot image: the programs it can start before
+# there is a file system) and the console driver.
+BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello
+BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(B)/bootimg/uart.elf
+$(B)/drivers/uart.elf: $(B)/u/drivers/uart/uart.o $(USER_LIBS)
+	$(link_program)
+$(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o bootimg.o image.o) $(USER_LIBS)
+	$(link_program)
+$(B)/bootimg/%.elf: $(B)/user/%.elf
+	@mkdir -p $(@D)
+	$(Q)$(CROSS)strip -o $@ $<
+$(B)/bootimg/uart.elf: $(B)/drivers/uart.elf
+	@mkdir -p $(@D)
+	$(Q)$(CROSS)strip -o $@ $<
+$(B)/u/servers/proc/image.S: $(BOOT_IMAGE) tools/bootimg.sh
+	@mkdir -p $(@D)
+	$(Q)tools/bootimg.sh $(BOOT_IMAGE) > $@
+$(B)/u/servers/proc/image.o: $(B)/u/servers/proc/image.S
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
 
 # A program's ELF file as data linked into another (domtest loads them
 # through domain objects): symbols _binary_NAME_elf_start and _end.
@@ -127,11 +157,14 @@ $(B)/test/sprig-test.iso: $(B)/kernel.elf $(ISO_MODULES) boot/grub.cfg tools/mki
 deps:
 	@tools/deps.sh
 
-RUN_MODULES := $(B)/user/hello.elf,$(B)/user/demo.elf server,$(B)/user/demo.elf client
-# APPEND: the nucleus command line (docs/nucleus.md), e.g. APPEND=poweroff=idle
-APPEND ?=
+# make run boots the process manager, which starts the console driver,
+# init and the shell; poweroff (the program) then ends the run.
+RUN_MODULES := $(B)/servers/proc.elf
+# APPEND: the nucleus command line (docs/nucleus.md): by default power off
+# once every domain has ended, and log only warnings (log=debug for more)
+APPEND ?= poweroff=idle log=warn
 run: deps all
-	tools/qemu.sh --modules "$(RUN_MODULES)" --append "$(APPEND)"
+	@tools/qemu.sh --modules "$(RUN_MODULES)" --append "$(APPEND)" || test $$? = 1
 
 debug: deps all
 	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"

@@ -109,21 +109,36 @@ static void kill_threads(struct domain *d)
 	        thread_kill(list_entry(pos, struct thread, dom_link));
 }
 
-/* Kills d for the reason given, logging one line. Its threads exit on their
- * way back to user mode; the current thread may be one of them. */
-void domain_kill(struct domain *d, const char *fmt, ...)
+/* Kills d for the reason given, logging one line at level. Its threads
+ * exit on their way back to user mode; the current thread may be one of
+ * them. domain_kill is for the nucleus's own verdicts (a warning);
+ * domain_kill_info for a kill its manager asked for (DOM_KILL). */
+static void kill_logged(struct domain *d, enum log_level level, const char *fmt, va_list ap)
 {
 	if (d->dying)
 		return;
 	char why[128];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	klog(LOG_WARN, "nucleus: domain %s#%d killed: %s", d->name, d->id, why);
+	klog(level, "nucleus: domain %s#%d killed: %s", d->name, d->id, why);
 	domain_set_end(d, KOBJ_END_NUCLEUS, -1, 0);
 	d->exit_status = -1;
 	kill_threads(d);
+}
+
+void domain_kill(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kill_logged(d, LOG_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void domain_kill_info(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kill_logged(d, LOG_INFO, fmt, ap);
+	va_end(ap);
 }
 
 /* Ends d with status, as its own request. */

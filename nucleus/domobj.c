@@ -194,7 +194,8 @@ static int dom_kill(struct domain *d, const struct kobj_request *rq)
 		domain_discard(d);
 		return 0;
 	}
-	domain_kill(d, "by %s#%d (status %d)", rq->caller->dom->name, rq->caller->dom->id, status);
+	domain_kill_info(d, "by %s#%d (status %d)", rq->caller->dom->name, rq->caller->dom->id,
+	                 status);
 	return 0;
 }
 

@@ -6,7 +6,8 @@
  * which announces `sprig: ready` and reports when every domain has ended.
  *
  * Kernel command line options: poweroff=idle (power off when all domains
- * have ended; the status says whether every frame came back), log=debug,
+ * have ended; the status says whether every frame came back), log=debug
+ * or log=warn (more or fewer messages),
  * selftest=panic (panic once up, to test the panic report), fastpath=c
  * (door fast calls through the C reference, not the assembly), frames=N
  * (the frame limit of every module without one of its own; a module's
@@ -219,6 +220,8 @@ void nucleus_main(uint32_t magic, paddr_t info)
 	boot.poweroff_when_idle = cmdline_has("poweroff=idle");
 	if (cmdline_has("log=debug"))
 		log_set_level(LOG_DEBUG);
+	if (cmdline_has("log=warn"))
+		log_set_level(LOG_WARN);
 	if (cmdline_has("fastpath=c"))
 		door_fast_use_c();
 	domain_set_default_frame_limit(word_value(boot.cmdline, "frames="));

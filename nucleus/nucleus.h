@@ -257,6 +257,8 @@ void domain_discard(struct domain *d);
 void domain_set_end(struct domain *d, uint32_t cause, int32_t status, uint32_t addr);
 void domain_kill(struct domain *d, const char *fmt, ...)
         __attribute__((__format__(__printf__, 2, 3)));
+void domain_kill_info(struct domain *d, const char *fmt, ...)
+        __attribute__((__format__(__printf__, 2, 3)));
 void domain_exit(struct domain *d, int status);
 void domain_thread_gone(struct domain *d);
 int domain_count(void);

@@ -206,8 +206,8 @@ static void check_clone(int dm, int watch)
 	int c = dom_clone(p, "clone");
 	int w1 = dom_watch(p, watch), w2 = dom_watch(c, watch);
 	struct kobj_thread_in t = {at.entry, at.esp, at.argp, (uint32_t)-1};
+	uint32_t pid = domain_id(p), cid = domain_id(c); /* before they run, and maybe end */
 	int t1 = dom_thread(p, &t), t2 = dom_thread(c, &t);
-	uint32_t pid = domain_id(p), cid = domain_id(c);
 	const struct kobj_notice *np = notice_for(pid), *nc = notice_for(cid);
 	check("a clone runs on a copy of its parent's memory; both exit 0",
 	      err == 0 && c >= 0 && w1 == 0 && w2 == 0 && t1 > 0 && t2 > 0 && pid != cid && np &&

@@ -112,11 +112,24 @@ static int cpu_has_sep(void)
 	return (d & (1u << 11)) && !early;
 }
 
-/* Splits the argument string in place (leading NAME=value words become the
- * environment, the rest argv) and calls main; exit flushes stdio. */
+int sprig_proc_start(int *argc, char ***argv); /* proc.c */
+void sprig_proc_none(void);
+
+/* A program the process manager started (its argument string says so)
+ * gets its arguments, environment and descriptors from proc. Any other
+ * splits the argument string in place (leading NAME=value words become
+ * the environment, the rest argv). Then main; exit flushes stdio. */
 void crt_main(char *args)
 {
 	sprig_has_sysenter = cpu_has_sep();
+	if (args && !strcmp(args, "@proc")) {
+		int pargc;
+		char **pargv;
+		if (sprig_proc_start(&pargc, &pargv) < 0)
+			domain_exit(127);
+		exit(main(pargc, pargv, environ));
+	}
+	sprig_proc_none();
 	char *argv[MAX_ARGS + 1], *envp[MAX_ENV + 1];
 	int argc = sprig_split_args(args, argv, MAX_ARGS, envp, MAX_ENV);
 	environ = envp;

@@ -10,6 +10,7 @@
 #   boot NAME [--modules LIST] [--append CMDLINE] [--timeout SEC] [qemu.sh opts]
 #     (under Bochs when EMU=bochs: an ISO of the same modules and command line)
 #   boot_bochs NAME ISO [--timeout SEC]
+#   boot_console NAME SCRIPT [--timeout SEC] [qemu.sh opts] (typed input)
 #   expect REGEX, expect_not REGEX, expect_order REGEX1 REGEX2,
 #   expect_count N REGEX, expect_status ok|fail|shutdown, expect_frames_balanced
 #   verdict NAME, skip NAME REASON, run_scenario FILE, summary
@@ -91,6 +92,22 @@ boot_modules_bochs() {
 	*"status 1"*) STATUS=3 ;;
 	*) STATUS=0 ;;
 	esac
+}
+
+# boot_console NAME SCRIPT [--timeout SEC] [qemu.sh opts]: boot under QEMU
+# with the serial console typed into from SCRIPT by tools/console.sh (see
+# there for the script's lines); the console's output is $LOG. A wait in
+# the script that found nothing fails the scenario.
+boot_console() {
+	local name=$1 script=$2
+	shift 2
+	LOG=$TEST_DIR/$name.log STATUS=0
+	mkdir -p "$TEST_DIR"
+	if ! "$ROOT/tools/console.sh" "$script" "$LOG" "$@"; then
+		fail "console: $(tail -n1 "$LOG.qemu")"
+	fi
+	STATUS=$(cat "$LOG.status" 2>/dev/null || echo 124)
+	clean_log
 }
 
 # clean_log: make sure $LOG exists and drop the serial console's CRs.

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 #
 # t_readme.sh — the commands the README shows work as written. Every
-# `make run` line is run (with APPEND=poweroff=idle added, so it ends by
-# itself) and must end with every domain gone, every frame back and no
+# `make run` line is run (with APPEND=poweroff=idle added and "poweroff"
+# typed at the console, so it ends by itself) and must end with every domain gone, every frame back and no
 # failed check; `make iso`, `make debug` (with gdb -x tools/gdbinit),
 # `make fuzz` (shortened) and `make bench` are run too. (`make test` is this run; `make format` is the
 # format step's fix; `make clean` is left out, it would remove the build
@@ -13,7 +13,14 @@ while IFS= read -r line; do
 	cmd=${line%%#*}
 	n=$((n + 1))
 	LOG=$TEST_DIR/readme_$n.log
-	(cd "$ROOT" && eval "timeout 120 $cmd APPEND=poweroff=idle" </dev/null >"$LOG" 2>&1) || true
+	# "poweroff" typed at the shell's first prompt, if the line boots one
+	: >"$LOG"
+	(cd "$ROOT" && { for ((i = 0; i < 600; i++)); do
+		grep -aq '^\$ ' "$LOG" && break
+		grep -aq 'all domains ended' "$LOG" && break
+		sleep 0.1
+	done; printf 'poweroff\r'; sleep 2; } | eval "timeout 120 $cmd APPEND=poweroff=idle" \
+		>"$LOG" 2>&1) || true
 	clean_log
 	expect 'sprig: ready'
 	expect_frames_balanced

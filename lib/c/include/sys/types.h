@@ -16,5 +16,6 @@ typedef __PTRDIFF_TYPE__ ssize_t;
 typedef int pid_t;
 typedef long off_t;
 typedef unsigned int mode_t;
+typedef unsigned int useconds_t;
 
 #endif

@@ -1,0 +1,758 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * servers/proc: Sprite's process manager, one domain. The first boot
+ * module: it holds the domain manager (and the device manager) and is the
+ * only domain that can make or touch other domains. It keeps the process
+ * table, starts the console driver and init from the boot image
+ * (bootimg.c), and serves each process on a door of its own
+ * (include/sprite/proc.h, docs/processes.md §4).
+ *
+ * Arguments: host=N (this host's number, default 1), init=PROG (the first
+ * process, default "init"), and the rest are init's arguments.
+ *
+ * Locking: one lock over the table; a wait releases it while it sleeps.
+ */
+#include <sprite/proc.h>
+#include <sprite/stream.h>
+
+#include "lib/doors/kobj.h"
+#include "servers/proc/bootimg.h"
+
+#define START_BYTES 2048 /* arguments and environment handed to a new process */
+
+struct process {
+	int used;
+	int32_t pid, ppid, pgrp;
+	int state;      /* PROC_RUNNING, PROC_ZOMBIE */
+	int32_t status; /* the wait status, once a zombie */
+	uint32_t gen;   /* bumps each time the slot is reused: the pid's generation */
+	char name[PROC_NAME_MAX];
+	int dom;         /* proc's door to its domain, or -1 */
+	uint32_t dom_id; /* the domain's id, as death notices name it */
+	int door;        /* the process's own door to proc (served here) */
+	struct door_served served;
+	int staged[PROC_FD_MAX]; /* doors (proc's ids) for its next child */
+	struct proc_start start; /* what its startup call answers */
+	char start_bytes[START_BYTES];
+	uint32_t start_size;
+	uint8_t sig_how[NSIG];
+	uint32_t sig_handler[NSIG];
+	int irq_line;                    /* drivers: the line it may bind, or -1 */
+	uint32_t port_first, port_count; /* drivers: the I/O ports it is given */
+};
+
+static struct {
+	struct process p[PROC_MAX];
+	int lock;
+	uint32_t changes; /* bumped on every death and reap: waits watch it */
+	int dm, devices;  /* the domain and device managers */
+	int watch;        /* the door death notices come to */
+	uint32_t host;
+	int32_t init_pid;
+	uint32_t shutdown; /* set by the shutdown operation: main ends proc */
+} pm;
+
+static const struct proc_ops proc_impl;
+
+static void lock(void)
+{
+	while (__atomic_exchange_n(&pm.lock, 1, __ATOMIC_ACQUIRE))
+		yield();
+}
+
+static void unlock(void)
+{
+	__atomic_store_n(&pm.lock, 0, __ATOMIC_RELEASE);
+}
+
+static struct process *find(int32_t pid)
+{
+	if (pid <= 0 || PROC_PID_HOST(pid) != pm.host || PROC_PID_SLOT(pid) >= PROC_MAX)
+		return NULL;
+	struct process *p = &pm.p[PROC_PID_SLOT(pid)];
+	return p->used && p->pid == pid ? p : NULL;
+}
+
+static struct process *slot_alloc(void)
+{
+	for (int i = 1; i < PROC_MAX; i++) { /* slot 0 would make pid 0 possible */
+		struct process *p = &pm.p[i];
+		if (p->used)
+			continue;
+		uint32_t gen = p->gen + 1;
+		memset(p, 0, sizeof *p);
+		p->used = 1;
+		p->gen = gen & 0x7fff;
+		p->pid = PROC_PID(p->gen, pm.host, (uint32_t)i);
+		p->dom = p->door = -1;
+		p->irq_line = -1;
+		for (int fd = 0; fd < PROC_FD_MAX; fd++)
+			p->staged[fd] = p->start.fds[fd] = -1;
+		return p;
+	}
+	return NULL;
+}
+
+static void unstage(struct process *p)
+{
+	for (int fd = 0; fd < PROC_FD_MAX; fd++) {
+		if (p->staged[fd] >= 0)
+			door_close(p->staged[fd]);
+		p->staged[fd] = -1;
+	}
+}
+
+static void slot_free(struct process *p)
+{
+	unstage(p);
+	if (p->dom >= 0)
+		door_close(p->dom);
+	if (p->door >= 0)
+		door_free(p->door);
+	p->dom = p->door = -1;
+	p->used = 0;
+}
+
+/* The program's name: argv[0] without its directory. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Gives the new domain dom its doors (its own to proc, and the staged
+ * descriptors of `from`), records the start-up block, watches it and
+ * starts its thread at eip/esp with eax. Lock held. */
+static int launch(struct process *p, struct process *from, int dom, uint32_t eip, uint32_t esp,
+                  uint32_t eax)
+{
+	struct kobj_info_out info;
+	int err = dom_info(dom, &info);
+	if (err < 0)
+		return err;
+	if (p->door < 0) {
+		p->served = (struct door_served){&proc_impl, p, NULL};
+		p->door = door_create(proc_dispatch, &p->served, 0);
+		if (p->door < 0)
+			return p->door;
+	}
+	int self = dom_give(dom, p->door);
+	if (self < 0)
+		return self;
+	for (int fd = 0; fd < PROC_FD_MAX; fd++) {
+		p->start.fds[fd] = -1;
+		if (from && from->staged[fd] >= 0) {
+			int id = dom_give(dom, from->staged[fd]);
+			if (id < 0)
+				return id;
+			p->start.fds[fd] = id;
+		}
+	}
+	if (from)
+		unstage(from);
+	if (p->port_count) {
+		err = kobj_ports(pm.devices, dom, p->port_first, p->port_count);
+		if (err < 0)
+			return err;
+	}
+	err = dom_watch(dom, pm.watch);
+	if (err < 0)
+		return err;
+	err = dom_thread(dom, &(struct kobj_thread_in){eip, esp, eax, (uint32_t)self});
+	if (err < 0)
+		return err;
+	if (p->dom >= 0) {
+		/* exec: the old domain ends; its notice no longer names p */
+		dom_kill(p->dom, 0);
+		door_close(p->dom);
+	}
+	p->dom = dom;
+	p->dom_id = info.id;
+	p->state = PROC_RUNNING;
+	return 0;
+}
+
+/* Checks a spawn's strings: the path, then the arguments and then the
+ * environment, each list ended by an empty string; counts the two lists.
+ * 0 if malformed. */
+static int parse_args(const char *b, uint32_t n, uint32_t *argc, uint32_t *envc)
+{
+	uint32_t counts[2] = {0, 0};
+	uint32_t at = (uint32_t)strnlen(b, n) + 1; /* the path */
+	if (at > n || at == 1)
+		return 0;
+	for (int list = 0; list < 2; list++) {
+		for (;;) {
+			if (at >= n)
+				return 0;
+			uint32_t len = (uint32_t)strnlen(b + at, n - at);
+			if (at + len >= n)
+				return 0; /* no terminating NUL */
+			at += len + 1;
+			if (len == 0)
+				break;
+			counts[list]++;
+		}
+	}
+	*argc = counts[0];
+	*envc = counts[1];
+	return at == n;
+}
+
+/* A new domain for process p running the program the arguments name. */
+static int exec_into(struct process *p, struct process *from, const struct door_io *io)
+{
+	uint32_t argc, envc;
+	if (!parse_args(io->in, io->in_size, &argc, &envc))
+		return -EINVAL;
+	if (io->in_size > START_BYTES)
+		return -E2BIG;
+	const char *path = io->in;
+	const struct bootprog *prog = bootimg_find(base_name(path));
+	if (!prog)
+		return -ENOENT;
+	int dom = dm_create(pm.dm, base_name(path), 0);
+	if (dom < 0)
+		return dom;
+	struct kobj_load_out lo;
+	int err = dom_load(dom, prog->image, prog->size, PROC_START_ARGS, &lo);
+	if (err >= 0)
+		err = launch(p, from, dom, lo.entry, lo.esp, lo.argp);
+	if (err < 0) {
+		dom_kill(dom, 0);
+		door_close(dom);
+		return err;
+	}
+	uint32_t skip = (uint32_t)strlen(path) + 1; /* the child sees argv and envp */
+	memcpy(p->start_bytes, (const char *)io->in + skip, io->in_size - skip);
+	p->start_size = io->in_size - skip;
+	p->start.argc = argc;
+	p->start.envc = envc;
+	strlcpy(p->name, base_name(path), sizeof p->name);
+	return 0;
+}
+
+/* ------------------------------------------------------------ operations */
+
+static int ids_impl(void *obj, const struct proc_none *in, struct proc_ids *out)
+{
+	(void)in;
+	struct process *p = obj;
+	lock();
+	*out = (struct proc_ids){p->pid, p->ppid, p->pgrp, (int32_t)pm.host};
+	unlock();
+	return 0;
+}
+
+static int startup_impl(void *obj, const struct proc_none *in, struct proc_none *out,
+                        struct door_io *io)
+{
+	(void)in, (void)out;
+	struct process *p = obj;
+	lock();
+	uint32_t need = sizeof p->start + p->start_size;
+	if (io->out_cap < need) {
+		unlock();
+		return -ERANGE;
+	}
+	memcpy(io->out, &p->start, sizeof p->start);
+	memcpy((char *)io->out + sizeof p->start, p->start_bytes, p->start_size);
+	io->out_size = need;
+	unlock();
+	return 0;
+}
+
+static int stage_impl(void *obj, const struct proc_stage_in *in, struct proc_none *out,
+                      struct door_io *io)
+{
+	(void)out;
+	struct process *p = obj;
+	if (in->fd == -1) {
+		lock();
+		unstage(p);
+		unlock();
+		return 0;
+	}
+	if (in->fd < 0 || in->fd >= PROC_FD_MAX)
+		return -EBADF;
+	if (io->in_door < 0)
+		return -EBADF;
+	lock();
+	if (p->staged[in->fd] >= 0)
+		door_close(p->staged[in->fd]);
+	p->staged[in->fd] = io->in_door;
+	io->in_door = -1; /* kept */
+	unlock();
+	return 0;
+}
+
+static int spawn_impl(void *obj, const struct proc_spawn_in *in, struct proc_none *out,
+                      struct door_io *io)
+{
+	(void)in, (void)out;
+	struct process *parent = obj;
+	lock();
+	struct process *p = slot_alloc();
+	if (!p) {
+		unlock();
+		return -EAGAIN;
+	}
+	p->ppid = parent->pid;
+	p->pgrp = parent->pgrp;
+	memcpy(p->sig_how, parent->sig_how, sizeof p->sig_how);
+	for (int s = 0; s < NSIG; s++)
+		if (p->sig_how[s] == PROC_SIG_CATCH)
+			p->sig_how[s] = PROC_SIG_DFL; /* handlers do not survive exec */
+	int err = exec_into(p, parent, io);
+	if (err < 0) {
+		slot_free(p);
+		unlock();
+		return err;
+	}
+	int32_t pid = p->pid;
+	unlock();
+	return pid;
+}
+
+static int exec_impl(void *obj, const struct proc_spawn_in *in, struct proc_none *out,
+                     struct door_io *io)
+{
+	(void)in, (void)out;
+	struct process *p = obj;
+	lock();
+	for (int s = 0; s < NSIG; s++)
+		if (p->sig_how[s] == PROC_SIG_CATCH)
+			p->sig_how[s] = PROC_SIG_DFL;
+	int err = exec_into(p, p, io);
+	unlock();
+	return err; /* on success the caller's domain has ended: nobody reads this */
+}
+
+static int fork_impl(void *obj, const struct proc_fork_in *in, struct proc_none *out)
+{
+	(void)out;
+	struct process *parent = obj;
+	if (in->shared)
+		return -ENOTSUP;
+	if (in->eip >= USER_TOP || in->esp >= USER_TOP)
+		return -EFAULT;
+	lock();
+	struct process *p = slot_alloc();
+	if (!p) {
+		unlock();
+		return -EAGAIN;
+	}
+	p->ppid = parent->pid;
+	p->pgrp = parent->pgrp;
+	memcpy(p->sig_how, parent->sig_how, sizeof p->sig_how);
+	memcpy(p->sig_handler, parent->sig_handler, sizeof p->sig_handler);
+	memcpy(p->name, parent->name, sizeof p->name);
+	memcpy(p->start_bytes, parent->start_bytes, parent->start_size);
+	p->start_size = parent->start_size;
+	p->start.argc = parent->start.argc;
+	p->start.envc = parent->start.envc;
+	int err = dom_clone(parent->dom, p->name);
+	if (err >= 0) {
+		int dom = err;
+		err = launch(p, parent, dom, in->eip, in->esp, 0);
+		if (err < 0) {
+			dom_kill(dom, 0);
+			door_close(dom);
+		}
+	}
+	if (err < 0) {
+		slot_free(p);
+		unlock();
+		return err == -ENOMEM ? -EAGAIN : err;
+	}
+	int32_t pid = p->pid;
+	unlock();
+	return pid;
+}
+
+/* Does child c match a wait for pid by parent p? */
+static int wait_matches(const struct process *c, const struct process *p, int32_t pid)
+{
+	if (!c->used || c->ppid != p->pid)
+		return 0;
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid < -1)
+		return c->pgrp == -pid;
+	return pid == -1 || c->pgrp == p->pgrp; /* 0: the caller's group */
+}
+
+/* Waits for the table to change after `seen`; -EINTR if the caller went. */
+static int wait_change(uint32_t seen)
+{
+	while (__atomic_load_n(&pm.changes, __ATOMIC_ACQUIRE) == seen) {
+		int err = futex_wait(&pm.changes, seen, 0);
+		if (err == -EINTR)
+			return err; /* the caller was signalled or killed */
+	}
+	return 0;
+}
+
+static int wait_impl(void *obj, const struct proc_wait_in *in, struct proc_wait_out *out)
+{
+	struct process *p = obj;
+	if (in->options & ~(uint32_t)PROC_WNOHANG)
+		return -EINVAL;
+	for (;;) {
+		lock();
+		uint32_t seen = pm.changes;
+		int children = 0;
+		for (int i = 0; i < PROC_MAX; i++) {
+			struct process *c = &pm.p[i];
+			if (!wait_matches(c, p, in->pid))
+				continue;
+			children++;
+			if (c->state != PROC_ZOMBIE)
+				continue;
+			*out = (struct proc_wait_out){c->pid, c->status};
+			slot_free(c);
+			unlock();
+			return out->pid;
+		}
+		unlock();
+		if (!children)
+			return -ECHILD;
+		if (in->options & PROC_WNOHANG) {
+			*out = (struct proc_wait_out){0, 0};
+			return 0;
+		}
+		int err = wait_change(seen);
+		if (err < 0)
+			return err;
+	}
+}
+
+/* Acts on signal sig for process p (lock held). */
+static void deliver(struct process *p, int sig)
+{
+	if (p->state != PROC_RUNNING || sig == 0)
+		return;
+	uint8_t how = sig == SIGKILL ? PROC_SIG_DFL : p->sig_how[sig];
+	if (how == PROC_SIG_IGN)
+		return;
+	if (how == PROC_SIG_CATCH) {
+		if (kobj_signal(p->dom, p->sig_handler[sig], (uint32_t)sig) == 0)
+			return;
+		/* could not deliver it: the default action */
+	}
+	if (sig == SIGCHLD)
+		return; /* its default is to ignore it */
+	dom_kill(p->dom, sig);
+}
+
+static int kill_impl(void *obj, const struct proc_kill_in *in, struct proc_none *out)
+{
+	(void)out;
+	struct process *caller = obj;
+	if (in->sig < 0 || in->sig >= NSIG)
+		return -EINVAL;
+	lock();
+	int found = 0;
+	if (in->pid > 0) {
+		struct process *p = find(in->pid);
+		if (p) {
+			found = 1;
+			deliver(p, in->sig);
+		}
+	} else {
+		int32_t group = in->pid == 0 ? caller->pgrp : -in->pid;
+		for (int i = 0; i < PROC_MAX; i++) {
+			struct process *p = &pm.p[i];
+			if (!p->used || p->state != PROC_RUNNING)
+				continue;
+			if (in->pid == -1 ? (p->pid == pm.init_pid || p == caller)
+			                  : p->pgrp != group)
+				continue;
+			found = 1;
+			deliver(p, in->sig);
+		}
+	}
+	unlock();
+	return found ? 0 : -ESRCH;
+}
+
+static int setpgid_impl(void *obj, const struct proc_pgid_in *in, struct proc_none *out)
+{
+	(void)out;
+	struct process *caller = obj;
+	if (in->pgid < 0)
+		return -EINVAL;
+	lock();
+	struct process *p = in->pid == 0 ? caller : find(in->pid);
+	int err = 0;
+	if (!p || (p != caller && p->ppid != caller->pid))
+		err = -ESRCH;
+	else
+		p->pgrp = in->pgid ? in->pgid : p->pid;
+	unlock();
+	return err;
+}
+
+static int sigaction_impl(void *obj, const struct proc_sigaction_in *in, struct proc_none *out)
+{
+	(void)out;
+	struct process *p = obj;
+	if (in->sig <= 0 || in->sig >= NSIG || in->sig == SIGKILL || in->how > PROC_SIG_CATCH ||
+	    (in->how == PROC_SIG_CATCH && (in->handler == 0 || in->handler >= USER_TOP)))
+		return -EINVAL;
+	lock();
+	int old = p->sig_how[in->sig];
+	p->sig_how[in->sig] = (uint8_t)in->how;
+	p->sig_handler[in->sig] = in->handler;
+	unlock();
+	return old;
+}
+
+static int list_impl(void *obj, const struct proc_none *in, struct proc_none *out,
+                     struct door_io *io)
+{
+	(void)obj, (void)in, (void)out;
+	struct proc_entry *e = io->out;
+	uint32_t n = 0, max = io->out_cap / sizeof *e;
+	lock();
+	for (int i = 0; i < PROC_MAX && n < max; i++) {
+		const struct process *p = &pm.p[i];
+		if (!p->used)
+			continue;
+		e[n] = (struct proc_entry){p->pid,    p->ppid, p->pgrp, p->state,
+		                           p->status, pm.host, pm.host, {0}};
+		memcpy(e[n].name, p->name, sizeof e[n].name);
+		n++;
+	}
+	unlock();
+	io->out_size = n * sizeof *e;
+	return (int)n;
+}
+
+static int irq_impl(void *obj, const struct proc_irq_in *in, struct proc_none *out,
+                    struct door_io *io)
+{
+	(void)out;
+	struct process *p = obj;
+	if (p->irq_line < 0 || in->line != (uint32_t)p->irq_line)
+		return -EPERM;
+	if (io->in_door < 0)
+		return -EBADF;
+	int line = kobj_irq(pm.devices, in->line, io->in_door);
+	if (line < 0)
+		return line;
+	io->out_door = line;
+	io->out_flags = DOOR_MOVE;
+	return 0;
+}
+
+/* Ends every process; main ends proc once they have all gone. */
+static int shutdown_impl(void *obj, const struct proc_none *in, struct proc_none *out)
+{
+	(void)obj, (void)in, (void)out;
+	lock();
+	pm.shutdown = 1;
+	for (int i = 0; i < PROC_MAX; i++)
+		if (pm.p[i].used && pm.p[i].state == PROC_RUNNING)
+			dom_kill(pm.p[i].dom, SIGKILL);
+	unlock();
+	futex_wake(&pm.shutdown, 1);
+	return 0;
+}
+
+static const struct proc_ops proc_impl = {
+        ids_impl,  startup_impl, stage_impl,     spawn_impl, exec_impl, fork_impl,    wait_impl,
+        kill_impl, setpgid_impl, sigaction_impl, list_impl,  irq_impl,  shutdown_impl};
+
+/* ------------------------------------------------------------- deaths */
+
+/* The wait status a domain's end gives. */
+static int32_t end_status(const struct kobj_notice *n)
+{
+	switch (n->cause) {
+	case KOBJ_END_EXIT: return PROC_WEXITED(n->status);
+	case KOBJ_END_KILLED:
+		return PROC_WSIGNALED(n->status > 0 && n->status < NSIG ? n->status : SIGKILL);
+	case KOBJ_END_FAULT:
+		switch (n->status) {
+		case 0: return PROC_WSIGNALED(SIGFPE) | PROC_WCOREFLAG;
+		case 6: return PROC_WSIGNALED(SIGILL) | PROC_WCOREFLAG;
+		case 1:
+		case 3: return PROC_WSIGNALED(SIGTRAP) | PROC_WCOREFLAG;
+		default: return PROC_WSIGNALED(SIGSEGV) | PROC_WCOREFLAG;
+		}
+	default: return PROC_WSIGNALED(SIGKILL);
+	}
+}
+
+/* A domain ended: its process becomes a zombie for its parent to reap
+ * (or is reaped now if nobody will), its children go to init. */
+static void notice_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie, (void)rep;
+	if (!(req->flags & DOOR_ENTRY_NOTICE) || req->size != sizeof(struct kobj_notice))
+		return;
+	struct kobj_notice n;
+	memcpy(&n, req->data, sizeof n);
+	lock();
+	struct process *p = NULL;
+	for (int i = 0; i < PROC_MAX && !p; i++)
+		if (pm.p[i].used && pm.p[i].state == PROC_RUNNING && pm.p[i].dom_id == n.domain)
+			p = &pm.p[i];
+	if (!p) {
+		unlock();
+		return; /* a domain exec left behind, or one that never ran */
+	}
+	p->status = end_status(&n);
+	p->state = PROC_ZOMBIE;
+	if (n.cause == KOBJ_END_FAULT)
+		printf("proc: %s (pid %d) faulted: vector %d at %#x\n", p->name, p->pid, n.status,
+		       n.addr);
+	door_close(p->dom);
+	p->dom = -1;
+	if (p->door >= 0)
+		door_free(p->door); /* its door answers EBADF from now on */
+	p->door = -1;
+	unstage(p);
+	for (int i = 0; i < PROC_MAX; i++)
+		if (pm.p[i].used && pm.p[i].ppid == p->pid)
+			pm.p[i].ppid = pm.init_pid;
+	struct process *parent = find(p->ppid);
+	if (parent)
+		deliver(parent, SIGCHLD);
+	else if (p->pid == pm.init_pid)
+		printf("proc: init (pid %d) ended with status %#x\n", p->pid, p->status);
+	if (!parent)
+		slot_free(p); /* nobody will wait for it */
+	pm.changes++;
+	unlock();
+	futex_wake(&pm.changes, 1000);
+}
+
+/* ------------------------------------------------------------- boot */
+
+/* Starts a boot-image program with no parent; descriptors 0-2 are `fd`
+ * when it is not -1. */
+static struct process *boot_spawn(const char *args, uint32_t size, int fd, int irq,
+                                  uint32_t port_first, uint32_t port_count)
+{
+	lock();
+	struct process *p = slot_alloc();
+	if (!p) {
+		unlock();
+		return NULL;
+	}
+	p->pgrp = p->pid;
+	p->irq_line = irq;
+	p->port_first = port_first;
+	p->port_count = port_count;
+	if (fd >= 0)
+		for (int i = 0; i < 3; i++)
+			p->staged[i] = door_dup(fd);
+	struct door_io io = {args, size, NULL, 0, 0, -1, 0, -1, 0};
+	int err = exec_into(p, p, &io);
+	if (err < 0) {
+		printf("proc: cannot start %s: %s\n", args, strerror(-err));
+		slot_free(p);
+		p = NULL;
+	}
+	unlock();
+	return p;
+}
+
+/* Packs "prog a b c" into spawn's strings: the path (prog), then each
+ * word, then an empty environment. Returns the size. */
+static uint32_t pack_args(char *out, uint32_t cap, const char *line)
+{
+	uint32_t n = 0;
+	while (*line == ' ')
+		line++;
+	while (line[n] && line[n] != ' ' && n + 1 < cap / 2) {
+		out[n] = line[n];
+		n++;
+	}
+	out[n++] = 0;
+	while (*line && n + 3 < cap) {
+		while (*line == ' ')
+			line++;
+		if (!*line)
+			break;
+		while (*line && *line != ' ' && n + 3 < cap)
+			out[n++] = *line++;
+		out[n++] = 0;
+	}
+	out[n++] = 0; /* end of arguments */
+	out[n++] = 0; /* no environment */
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	const char *init = "init";
+	char init_line[256] = "";
+	pm.host = 1;
+	pm.dm = sprig_start_door;
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "host=", 5))
+			pm.host = (uint32_t)atoi(argv[i] + 5) & 0xff;
+		else if (!strncmp(argv[i], "init=", 5))
+			init = argv[i] + 5;
+		else {
+			strlcpy(init_line + strlen(init_line), " ",
+			        sizeof init_line - strlen(init_line));
+			strlcpy(init_line + strlen(init_line), argv[i],
+			        sizeof init_line - strlen(init_line));
+		}
+	}
+	if (pm.dm < 0) {
+		printf("proc: no domain manager: proc must be the first boot module\n");
+		return 1;
+	}
+	pm.devices = kobj_devices(pm.dm);
+	pm.watch = door_create(notice_proc, NULL, 0);
+	if (pm.devices < 0 || pm.watch < 0 || door_pool_start(4) < 0) {
+		printf("proc: cannot start (%d %d)\n", pm.devices, pm.watch);
+		return 1;
+	}
+	printf("proc: host %u, %d programs in the boot image\n", pm.host, bootimg_count());
+
+	char args[300];
+	uint32_t n = pack_args(args, sizeof args, "uart");
+	struct process *uart = boot_spawn(args, n, -1, 4, 0x3f8, 8);
+	if (!uart) {
+		printf("proc: no console driver\n");
+		return 1;
+	}
+	int console = name_lookup("console", 5000);
+	if (console < 0) {
+		printf("proc: the console driver did not publish \"console\": %s\n",
+		       strerror(-console));
+		return 1;
+	}
+	char line[300];
+	snprintf(line, sizeof line, "%s%s", init, init_line);
+	n = pack_args(args, sizeof args, line);
+	struct process *first = boot_spawn(args, n, console, -1, 0, 0);
+	if (!first)
+		return 1;
+	pm.init_pid = first->pid;
+	while (!__atomic_load_n(&pm.shutdown, __ATOMIC_ACQUIRE))
+		futex_wait(&pm.shutdown, 0, 0);
+	for (;;) { /* until every process has gone */
+		lock();
+		uint32_t seen = pm.changes;
+		int running = 0;
+		for (int i = 0; i < PROC_MAX; i++) {
+			if (pm.p[i].used && pm.p[i].state == PROC_RUNNING)
+				running++;
+			else if (pm.p[i].used)
+				slot_free(&pm.p[i]);
+		}
+		unlock();
+		if (!running)
+			break;
+		wait_change(seen);
+	}
+	printf("proc: every process has ended; proc ends\n");
+	return 0;
+}
