@@ -45,7 +45,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
-	init sh echo true false sleep loop ps kill poweroff
+	init sh echo true false sleep loop ps kill poweroff proctest noproc
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
@@ -114,11 +114,11 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 # The Sprite services, one domain each: the process manager (the first
 # boot module; it carries the boot image: the programs it can start before
 # there is a file system) and the console driver.
-BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello
+BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest
 BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(B)/bootimg/uart.elf
 $(B)/drivers/uart.elf: $(B)/u/drivers/uart/uart.o $(USER_LIBS)
 	$(link_program)
-$(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o bootimg.o image.o) $(USER_LIBS)
+$(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o image.o) $(USER_LIBS)
 	$(link_program)
 $(B)/bootimg/%.elf: $(B)/user/%.elf
 	@mkdir -p $(@D)
@@ -178,7 +178,7 @@ bench: deps all
 	@echo; tools/profile.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
-UNIT_TESTS := frame elf pagetable uaccess format share dtable
+UNIT_TESTS := frame elf pagetable uaccess format share dtable ptable
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
 UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c
@@ -186,6 +186,7 @@ UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/
 UNIT_SRCS_format := lib/c/format.c
 UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c vmm/device.c
 UNIT_SRCS_dtable := nucleus/door.c nucleus/dtable.c nucleus/names.c
+UNIT_SRCS_ptable := servers/proc/table.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format
 $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRCS_%)

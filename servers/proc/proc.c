@@ -17,15 +17,12 @@
 
 #include "lib/doors/kobj.h"
 #include "servers/proc/bootimg.h"
+#include "servers/proc/table.h"
 
 #define START_BYTES 2048 /* arguments and environment handed to a new process */
 
 struct process {
-	int used;
-	int32_t pid, ppid, pgrp;
-	int state;      /* PROC_RUNNING, PROC_ZOMBIE */
-	int32_t status; /* the wait status, once a zombie */
-	uint32_t gen;   /* bumps each time the slot is reused: the pid's generation */
+	struct pentry e; /* the table's part (table.h): first */
 	char name[PROC_NAME_MAX];
 	int dom;         /* proc's door to its domain, or -1 */
 	uint32_t dom_id; /* the domain's id, as death notices name it */
@@ -35,7 +32,6 @@ struct process {
 	struct proc_start start; /* what its startup call answers */
 	char start_bytes[START_BYTES];
 	uint32_t start_size;
-	uint8_t sig_how[NSIG];
 	uint32_t sig_handler[NSIG];
 	int irq_line;                    /* drivers: the line it may bind, or -1 */
 	uint32_t port_first, port_count; /* drivers: the I/O ports it is given */
@@ -65,32 +61,33 @@ static void unlock(void)
 	__atomic_store_n(&pm.lock, 0, __ATOMIC_RELEASE);
 }
 
+static const struct ptable table = {pm.p, PROC_MAX, sizeof(struct process), 0};
+
+/* The table with this host's number (set once, at start). */
+static struct ptable tab(void)
+{
+	struct ptable t = table;
+	t.host = pm.host;
+	return t;
+}
+
 static struct process *find(int32_t pid)
 {
-	if (pid <= 0 || PROC_PID_HOST(pid) != pm.host || PROC_PID_SLOT(pid) >= PROC_MAX)
-		return NULL;
-	struct process *p = &pm.p[PROC_PID_SLOT(pid)];
-	return p->used && p->pid == pid ? p : NULL;
+	struct ptable t = tab();
+	return (struct process *)ptable_find(&t, pid);
 }
 
 static struct process *slot_alloc(void)
 {
-	for (int i = 1; i < PROC_MAX; i++) { /* slot 0 would make pid 0 possible */
-		struct process *p = &pm.p[i];
-		if (p->used)
-			continue;
-		uint32_t gen = p->gen + 1;
-		memset(p, 0, sizeof *p);
-		p->used = 1;
-		p->gen = gen & 0x7fff;
-		p->pid = PROC_PID(p->gen, pm.host, (uint32_t)i);
-		p->dom = p->door = -1;
-		p->irq_line = -1;
-		for (int fd = 0; fd < PROC_FD_MAX; fd++)
-			p->staged[fd] = p->start.fds[fd] = -1;
-		return p;
-	}
-	return NULL;
+	struct ptable t = tab();
+	struct process *p = (struct process *)ptable_alloc(&t);
+	if (!p)
+		return NULL;
+	p->dom = p->door = -1;
+	p->irq_line = -1;
+	for (int fd = 0; fd < PROC_FD_MAX; fd++)
+		p->staged[fd] = p->start.fds[fd] = -1;
+	return p;
 }
 
 static void unstage(struct process *p)
@@ -110,7 +107,7 @@ static void slot_free(struct process *p)
 	if (p->door >= 0)
 		door_free(p->door);
 	p->dom = p->door = -1;
-	p->used = 0;
+	p->e.used = 0;
 }
 
 /* The program's name: argv[0] without its directory. */
@@ -168,42 +165,15 @@ static int launch(struct process *p, struct process *from, int dom, uint32_t eip
 	}
 	p->dom = dom;
 	p->dom_id = info.id;
-	p->state = PROC_RUNNING;
+	p->e.state = PROC_RUNNING;
 	return 0;
-}
-
-/* Checks a spawn's strings: the path, then the arguments and then the
- * environment, each list ended by an empty string; counts the two lists.
- * 0 if malformed. */
-static int parse_args(const char *b, uint32_t n, uint32_t *argc, uint32_t *envc)
-{
-	uint32_t counts[2] = {0, 0};
-	uint32_t at = (uint32_t)strnlen(b, n) + 1; /* the path */
-	if (at > n || at == 1)
-		return 0;
-	for (int list = 0; list < 2; list++) {
-		for (;;) {
-			if (at >= n)
-				return 0;
-			uint32_t len = (uint32_t)strnlen(b + at, n - at);
-			if (at + len >= n)
-				return 0; /* no terminating NUL */
-			at += len + 1;
-			if (len == 0)
-				break;
-			counts[list]++;
-		}
-	}
-	*argc = counts[0];
-	*envc = counts[1];
-	return at == n;
 }
 
 /* A new domain for process p running the program the arguments name. */
 static int exec_into(struct process *p, struct process *from, const struct door_io *io)
 {
 	uint32_t argc, envc;
-	if (!parse_args(io->in, io->in_size, &argc, &envc))
+	if (!ptable_parse_args(io->in, io->in_size, &argc, &envc))
 		return -EINVAL;
 	if (io->in_size > START_BYTES)
 		return -E2BIG;
@@ -239,7 +209,7 @@ static int ids_impl(void *obj, const struct proc_none *in, struct proc_ids *out)
 	(void)in;
 	struct process *p = obj;
 	lock();
-	*out = (struct proc_ids){p->pid, p->ppid, p->pgrp, (int32_t)pm.host};
+	*out = (struct proc_ids){p->e.pid, p->e.ppid, p->e.pgrp, (int32_t)pm.host};
 	unlock();
 	return 0;
 }
@@ -297,19 +267,19 @@ static int spawn_impl(void *obj, const struct proc_spawn_in *in, struct proc_non
 		unlock();
 		return -EAGAIN;
 	}
-	p->ppid = parent->pid;
-	p->pgrp = parent->pgrp;
-	memcpy(p->sig_how, parent->sig_how, sizeof p->sig_how);
+	p->e.ppid = parent->e.pid;
+	p->e.pgrp = parent->e.pgrp;
+	memcpy(p->e.sig_how, parent->e.sig_how, sizeof p->e.sig_how);
 	for (int s = 0; s < NSIG; s++)
-		if (p->sig_how[s] == PROC_SIG_CATCH)
-			p->sig_how[s] = PROC_SIG_DFL; /* handlers do not survive exec */
+		if (p->e.sig_how[s] == PROC_SIG_CATCH)
+			p->e.sig_how[s] = PROC_SIG_DFL; /* handlers do not survive exec */
 	int err = exec_into(p, parent, io);
 	if (err < 0) {
 		slot_free(p);
 		unlock();
 		return err;
 	}
-	int32_t pid = p->pid;
+	int32_t pid = p->e.pid;
 	unlock();
 	return pid;
 }
@@ -321,8 +291,8 @@ static int exec_impl(void *obj, const struct proc_spawn_in *in, struct proc_none
 	struct process *p = obj;
 	lock();
 	for (int s = 0; s < NSIG; s++)
-		if (p->sig_how[s] == PROC_SIG_CATCH)
-			p->sig_how[s] = PROC_SIG_DFL;
+		if (p->e.sig_how[s] == PROC_SIG_CATCH)
+			p->e.sig_how[s] = PROC_SIG_DFL;
 	int err = exec_into(p, p, io);
 	unlock();
 	return err; /* on success the caller's domain has ended: nobody reads this */
@@ -342,9 +312,9 @@ static int fork_impl(void *obj, const struct proc_fork_in *in, struct proc_none 
 		unlock();
 		return -EAGAIN;
 	}
-	p->ppid = parent->pid;
-	p->pgrp = parent->pgrp;
-	memcpy(p->sig_how, parent->sig_how, sizeof p->sig_how);
+	p->e.ppid = parent->e.pid;
+	p->e.pgrp = parent->e.pgrp;
+	memcpy(p->e.sig_how, parent->e.sig_how, sizeof p->e.sig_how);
 	memcpy(p->sig_handler, parent->sig_handler, sizeof p->sig_handler);
 	memcpy(p->name, parent->name, sizeof p->name);
 	memcpy(p->start_bytes, parent->start_bytes, parent->start_size);
@@ -365,21 +335,9 @@ static int fork_impl(void *obj, const struct proc_fork_in *in, struct proc_none 
 		unlock();
 		return err == -ENOMEM ? -EAGAIN : err;
 	}
-	int32_t pid = p->pid;
+	int32_t pid = p->e.pid;
 	unlock();
 	return pid;
-}
-
-/* Does child c match a wait for pid by parent p? */
-static int wait_matches(const struct process *c, const struct process *p, int32_t pid)
-{
-	if (!c->used || c->ppid != p->pid)
-		return 0;
-	if (pid > 0)
-		return c->pid == pid;
-	if (pid < -1)
-		return c->pgrp == -pid;
-	return pid == -1 || c->pgrp == p->pgrp; /* 0: the caller's group */
 }
 
 /* Waits for the table to change after `seen`; -EINTR if the caller went. */
@@ -401,15 +359,12 @@ static int wait_impl(void *obj, const struct proc_wait_in *in, struct proc_wait_
 	for (;;) {
 		lock();
 		uint32_t seen = pm.changes;
-		int children = 0;
-		for (int i = 0; i < PROC_MAX; i++) {
-			struct process *c = &pm.p[i];
-			if (!wait_matches(c, p, in->pid))
-				continue;
-			children++;
-			if (c->state != PROC_ZOMBIE)
-				continue;
-			*out = (struct proc_wait_out){c->pid, c->status};
+		int children;
+		struct ptable t = tab();
+		struct process *c =
+		        (struct process *)ptable_wait_pick(&t, &p->e, in->pid, &children);
+		if (c) {
+			*out = (struct proc_wait_out){c->e.pid, c->e.status};
 			slot_free(c);
 			unlock();
 			return out->pid;
@@ -430,18 +385,16 @@ static int wait_impl(void *obj, const struct proc_wait_in *in, struct proc_wait_
 /* Acts on signal sig for process p (lock held). */
 static void deliver(struct process *p, int sig)
 {
-	if (p->state != PROC_RUNNING || sig == 0)
-		return;
-	uint8_t how = sig == SIGKILL ? PROC_SIG_DFL : p->sig_how[sig];
-	if (how == PROC_SIG_IGN)
-		return;
-	if (how == PROC_SIG_CATCH) {
+	switch (ptable_sig_action(&p->e, sig)) {
+	case SIG_ACT_NONE: return;
+	case SIG_ACT_CATCH:
 		if (kobj_signal(p->dom, p->sig_handler[sig], (uint32_t)sig) == 0)
 			return;
-		/* could not deliver it: the default action */
+		if (sig == SIGCHLD)
+			return; /* could not enter the handler: the default, ignoring it */
+		break;          /* the default: the process ends */
+	case SIG_ACT_KILL: break;
 	}
-	if (sig == SIGCHLD)
-		return; /* its default is to ignore it */
 	dom_kill(p->dom, sig);
 }
 
@@ -460,13 +413,13 @@ static int kill_impl(void *obj, const struct proc_kill_in *in, struct proc_none 
 			deliver(p, in->sig);
 		}
 	} else {
-		int32_t group = in->pid == 0 ? caller->pgrp : -in->pid;
+		int32_t group = in->pid == 0 ? caller->e.pgrp : -in->pid;
 		for (int i = 0; i < PROC_MAX; i++) {
 			struct process *p = &pm.p[i];
-			if (!p->used || p->state != PROC_RUNNING)
+			if (!p->e.used || p->e.state != PROC_RUNNING)
 				continue;
-			if (in->pid == -1 ? (p->pid == pm.init_pid || p == caller)
-			                  : p->pgrp != group)
+			if (in->pid == -1 ? (p->e.pid == pm.init_pid || p == caller)
+			                  : p->e.pgrp != group)
 				continue;
 			found = 1;
 			deliver(p, in->sig);
@@ -485,10 +438,10 @@ static int setpgid_impl(void *obj, const struct proc_pgid_in *in, struct proc_no
 	lock();
 	struct process *p = in->pid == 0 ? caller : find(in->pid);
 	int err = 0;
-	if (!p || (p != caller && p->ppid != caller->pid))
+	if (!p || (p != caller && p->e.ppid != caller->e.pid))
 		err = -ESRCH;
 	else
-		p->pgrp = in->pgid ? in->pgid : p->pid;
+		p->e.pgrp = in->pgid ? in->pgid : p->e.pid;
 	unlock();
 	return err;
 }
@@ -501,8 +454,8 @@ static int sigaction_impl(void *obj, const struct proc_sigaction_in *in, struct 
 	    (in->how == PROC_SIG_CATCH && (in->handler == 0 || in->handler >= USER_TOP)))
 		return -EINVAL;
 	lock();
-	int old = p->sig_how[in->sig];
-	p->sig_how[in->sig] = (uint8_t)in->how;
+	int old = p->e.sig_how[in->sig];
+	p->e.sig_how[in->sig] = (uint8_t)in->how;
 	p->sig_handler[in->sig] = in->handler;
 	unlock();
 	return old;
@@ -517,10 +470,10 @@ static int list_impl(void *obj, const struct proc_none *in, struct proc_none *ou
 	lock();
 	for (int i = 0; i < PROC_MAX && n < max; i++) {
 		const struct process *p = &pm.p[i];
-		if (!p->used)
+		if (!p->e.used)
 			continue;
-		e[n] = (struct proc_entry){p->pid,    p->ppid, p->pgrp, p->state,
-		                           p->status, pm.host, pm.host, {0}};
+		e[n] = (struct proc_entry){p->e.pid,    p->e.ppid, p->e.pgrp, p->e.state,
+		                           p->e.status, pm.host,   pm.host,   {0}};
 		memcpy(e[n].name, p->name, sizeof e[n].name);
 		n++;
 	}
@@ -553,7 +506,7 @@ static int shutdown_impl(void *obj, const struct proc_none *in, struct proc_none
 	lock();
 	pm.shutdown = 1;
 	for (int i = 0; i < PROC_MAX; i++)
-		if (pm.p[i].used && pm.p[i].state == PROC_RUNNING)
+		if (pm.p[i].e.used && pm.p[i].e.state == PROC_RUNNING)
 			dom_kill(pm.p[i].dom, SIGKILL);
 	unlock();
 	futex_wake(&pm.shutdown, 1);
@@ -565,25 +518,6 @@ static const struct proc_ops proc_impl = {
         kill_impl, setpgid_impl, sigaction_impl, list_impl,  irq_impl,  shutdown_impl};
 
 /* ------------------------------------------------------------- deaths */
-
-/* The wait status a domain's end gives. */
-static int32_t end_status(const struct kobj_notice *n)
-{
-	switch (n->cause) {
-	case KOBJ_END_EXIT: return PROC_WEXITED(n->status);
-	case KOBJ_END_KILLED:
-		return PROC_WSIGNALED(n->status > 0 && n->status < NSIG ? n->status : SIGKILL);
-	case KOBJ_END_FAULT:
-		switch (n->status) {
-		case 0: return PROC_WSIGNALED(SIGFPE) | PROC_WCOREFLAG;
-		case 6: return PROC_WSIGNALED(SIGILL) | PROC_WCOREFLAG;
-		case 1:
-		case 3: return PROC_WSIGNALED(SIGTRAP) | PROC_WCOREFLAG;
-		default: return PROC_WSIGNALED(SIGSEGV) | PROC_WCOREFLAG;
-		}
-	default: return PROC_WSIGNALED(SIGKILL);
-	}
-}
 
 /* A domain ended: its process becomes a zombie for its parent to reap
  * (or is reaped now if nobody will), its children go to init. */
@@ -597,16 +531,16 @@ static void notice_proc(void *cookie, const struct door_request *req, struct doo
 	lock();
 	struct process *p = NULL;
 	for (int i = 0; i < PROC_MAX && !p; i++)
-		if (pm.p[i].used && pm.p[i].state == PROC_RUNNING && pm.p[i].dom_id == n.domain)
+		if (pm.p[i].e.used && pm.p[i].e.state == PROC_RUNNING && pm.p[i].dom_id == n.domain)
 			p = &pm.p[i];
 	if (!p) {
 		unlock();
 		return; /* a domain exec left behind, or one that never ran */
 	}
-	p->status = end_status(&n);
-	p->state = PROC_ZOMBIE;
+	p->e.status = ptable_end_status(n.cause, n.status);
+	p->e.state = PROC_ZOMBIE;
 	if (n.cause == KOBJ_END_FAULT)
-		printf("proc: %s (pid %d) faulted: vector %d at %#x\n", p->name, p->pid, n.status,
+		printf("proc: %s (pid %d) faulted: vector %d at %#x\n", p->name, p->e.pid, n.status,
 		       n.addr);
 	door_close(p->dom);
 	p->dom = -1;
@@ -614,14 +548,13 @@ static void notice_proc(void *cookie, const struct door_request *req, struct doo
 		door_free(p->door); /* its door answers EBADF from now on */
 	p->door = -1;
 	unstage(p);
-	for (int i = 0; i < PROC_MAX; i++)
-		if (pm.p[i].used && pm.p[i].ppid == p->pid)
-			pm.p[i].ppid = pm.init_pid;
-	struct process *parent = find(p->ppid);
+	struct ptable t = tab();
+	ptable_reparent(&t, p->e.pid, pm.init_pid);
+	struct process *parent = find(p->e.ppid);
 	if (parent)
 		deliver(parent, SIGCHLD);
-	else if (p->pid == pm.init_pid)
-		printf("proc: init (pid %d) ended with status %#x\n", p->pid, p->status);
+	else if (p->e.pid == pm.init_pid)
+		printf("proc: init (pid %d) ended with status %#x\n", p->e.pid, p->e.status);
 	if (!parent)
 		slot_free(p); /* nobody will wait for it */
 	pm.changes++;
@@ -642,7 +575,7 @@ static struct process *boot_spawn(const char *args, uint32_t size, int fd, int i
 		unlock();
 		return NULL;
 	}
-	p->pgrp = p->pid;
+	p->e.pgrp = p->e.pid;
 	p->irq_line = irq;
 	p->port_first = port_first;
 	p->port_count = port_count;
@@ -733,9 +666,12 @@ int main(int argc, char **argv)
 	snprintf(line, sizeof line, "%s%s", init, init_line);
 	n = pack_args(args, sizeof args, line);
 	struct process *first = boot_spawn(args, n, console, -1, 0, 0);
-	if (!first)
-		return 1;
-	pm.init_pid = first->pid;
+	if (!first) {
+		shutdown_impl(NULL, NULL, NULL); /* nothing to run: end, not idle */
+		pm.init_pid = -1;
+	} else {
+		pm.init_pid = first->e.pid;
+	}
 	while (!__atomic_load_n(&pm.shutdown, __ATOMIC_ACQUIRE))
 		futex_wait(&pm.shutdown, 0, 0);
 	for (;;) { /* until every process has gone */
@@ -743,9 +679,9 @@ int main(int argc, char **argv)
 		uint32_t seen = pm.changes;
 		int running = 0;
 		for (int i = 0; i < PROC_MAX; i++) {
-			if (pm.p[i].used && pm.p[i].state == PROC_RUNNING)
+			if (pm.p[i].e.used && pm.p[i].e.state == PROC_RUNNING)
 				running++;
-			else if (pm.p[i].used)
+			else if (pm.p[i].e.used)
 				slot_free(&pm.p[i]);
 		}
 		unlock();
@@ -754,5 +690,5 @@ int main(int argc, char **argv)
 		wait_change(seen);
 	}
 	printf("proc: every process has ended; proc ends\n");
-	return 0;
+	return first ? 0 : 1;
 }
