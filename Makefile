@@ -45,7 +45,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
-	init sh echo true false sleep loop ps kill poweroff proctest noproc
+	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
@@ -114,7 +114,8 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 # The Sprite services, one domain each: the process manager (the first
 # boot module; it carries the boot image: the programs it can start before
 # there is a file system) and the console driver.
-BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest
+BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest \
+	procbench
 BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(B)/bootimg/uart.elf
 $(B)/drivers/uart.elf: $(B)/u/drivers/uart/uart.o $(USER_LIBS)
 	$(link_program)

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 #
 # bench.sh — `make bench`: boots user/doorbench (server, chain and client
-# domains) under QEMU twice — with -icount shift=0,sleep=off (mode icount:
+# domains), and user/procbench as init under the process manager, under
+# QEMU twice — with -icount shift=0,sleep=off (mode icount:
 # the TSC counts executed instructions, so figures are deterministic) and in
 # plain TCG (mode tcg: host time, noisy) — then prints one table, writes
 # build/bench/results.csv (name,bytes,iterations,mode,per_op; per_op in TSC
@@ -25,21 +26,25 @@ if [[ ${1:-} == --check-docs ]]; then
 fi
 mkdir -p "$out"
 doc=docs/measuring.md
-mods="build/user/doorbench.elf server,build/user/doorbench.elf chain,build/user/doorbench.elf client"
+door_mods="build/user/doorbench.elf server,build/user/doorbench.elf chain,build/user/doorbench.elf client"
+proc_mods="build/servers/proc.elf init=procbench"
 csv=$out/results.csv
 echo "name,bytes,iterations,mode,per_op" >"$csv"
 
-for mode in $modes; do
-	log=$out/$mode.log
+# Two boots per mode: doorbench's three domains, and procbench run as init
+# under the process manager (the Sprite services' rows).
+for run in $modes; do for bench in door proc; do
+	mode=$run log=$out/$mode.log mods=$door_mods
+	[[ $bench == proc ]] && log=$out/$mode-proc.log mods=$proc_mods
 	flags=()
 	[[ $mode == icount ]] && flags=(--icount)
 	status=0
 	tools/qemu.sh "${flags[@]}" --modules "$mods" --append poweroff=idle --log "$log" \
 		--timeout 600 </dev/null >"$out/$mode.qemu.out" 2>&1 || status=$?
 	sed -i 's/\r//g' "$log"
-	if grep -q '^bench: .* failed: ' "$log"; then
+	if grep -q '^bench: .* failed' "$log"; then
 		echo "bench.sh: calls failed in the $mode run:" >&2
-		grep '^bench: .* failed: ' "$log" >&2
+		grep '^bench: .* failed' "$log" >&2
 		exit 1
 	fi
 	if ! grep -q '^bench: done$' "$log" || ((status != 1)); then
@@ -49,7 +54,7 @@ for mode in $modes; do
 	fi
 	sed -n 's/^bench: \([a-z_0-9]*\),\([0-9]*\),\([0-9]*\),\([0-9]*\)$/\1,\2,\3,'"$mode"',\4/p' \
 		"$log" >>"$csv"
-done
+done; done
 
 # docs_block CSV: the figures block for docs/measuring.md, icount only.
 docs_block() {

@@ -13,6 +13,7 @@
  * Under QEMU with -icount shift=0,sleep=off the TSC counts instructions, so
  * the figures are instruction counts (nucleus and user code together).
  */
+#include "user/bench.h"
 #include "user/counter.h"
 
 /* ---------------------------------------------------------------- doors */
@@ -101,26 +102,7 @@ static int run_chain(void)
 
 /* ---------------------------------------------------------- measurement */
 
-static void report(const char *name, uint32_t bytes, uint32_t iters, uint64_t ticks)
-{
-	uint64_t per_op = (ticks + iters / 2) / iters;
-	printf("bench: %s,%u,%u,%u\n", name, bytes, iters, (unsigned)per_op);
-}
-
 static int failures;
-
-/* Times iters runs of stmt after eight unmeasured ones. */
-#define MEASURE(name, bytes, iters, stmt)                                                          \
-	do {                                                                                       \
-		for (int w_ = 0; w_ < 8; w_++) {                                                   \
-			stmt;                                                                      \
-		}                                                                                  \
-		uint64_t t0_ = rdtsc();                                                            \
-		for (uint32_t i_ = 0; i_ < (iters); i_++) {                                        \
-			stmt;                                                                      \
-		}                                                                                  \
-		report(name, bytes, iters, rdtsc() - t0_);                                         \
-	} while (0)
 
 /* A row of calls: the call must succeed (checked once, unmeasured), or the
  * row is reported as failed instead of timed. */

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sprite/proc.h>
+#include <sprite/stream.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,9 +434,53 @@ static void check_hostile(void)
 	err = proc_irq(&b, &(struct proc_irq_in){4}, &none, &io);
 	check("hostile: an interrupt line for a process that is no driver: EPERM", err == -EPERM,
 	      "%d", err);
-	struct proc_ids ids = {0, 0, 0, 0};
+	struct proc_ids ids = {0, 0, 0};
 	err = proc_ids(&b, &none, &ids);
 	check("after all that, proc still answers", err == 0 && ids.pid == getpid(), "%d", err);
+}
+
+/* Requests no library would send, at the console's door. */
+static void check_console_hostile(void)
+{
+	int door = fd_door(1);
+	int32_t rep[8] = {0};
+	uint32_t msg[4] = {77, 0, 0, 0};
+	door_arg_t a = {msg, sizeof msg, NULL, 0, rep, sizeof rep, NULL, 0};
+	int err = door_call(door, &a);
+	check("console hostile: an unknown operation is refused", err == 0 && rep[0] == -EINVAL,
+	      "err %d %d", err, rep[0]);
+	a = (door_arg_t){msg, 3, NULL, 0, rep, sizeof rep, NULL, 0};
+	err = door_call(door, &a);
+	check("console hostile: a 3-byte request is refused", err == 0 && rep[0] == -EINVAL,
+	      "err %d %d", err, rep[0]);
+	struct door_binding b;
+	door_bind_remote(&b, door);
+	struct stream_none none = {0};
+	struct door_io io = {NULL, 0, NULL, 0, 0, -1, 0, -1, 0};
+	err = stream_write(&b, &none, &none, &io);
+	check("console hostile: a write of nothing writes nothing", err == 0, "%d", err);
+	err = stream_setpgrp(&b, &(struct stream_pgrp){-5}, &none);
+	check("console hostile: a negative foreground group: EINVAL", err == -EINVAL, "%d", err);
+	/* A read asking for 2^32-1 bytes, with three doors riding along: the
+	 * reply is capped, the doors closed; a caught signal ends the wait. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGUSR1, on_usr1);
+		struct {
+			uint32_t op, unused, out_cap;
+		} rd = {1, 0, 0xffffffffu};
+		door_desc_t d[3] = {{door, 0}, {door, 0}, {door, 0}};
+		door_arg_t r = {&rd, sizeof rd, d, 3, rep, sizeof rep, NULL, 0};
+		int e = door_call(fd_door(0), &r);
+		_exit(e == 0 && rep[0] == -EINTR ? 50 : 51);
+	}
+	sleep_ms(200);
+	kill(pid, SIGUSR1);
+	int st = reap(pid);
+	door_info_t info;
+	door_info(door, &info);
+	check("console hostile: a huge read with extra doors waits, then EINTR; no door kept",
+	      exited_with(st, 50), "status %#x refs %u", st, info.refs);
 }
 
 /* Kills the console driver: the console's callers get errors, not hangs. */
@@ -478,6 +523,7 @@ int main(void)
 	check_blocked();
 	check_fork_bomb();
 	check_hostile();
+	check_console_hostile();
 	check_driver_death();
 	sprig_poweroff();
 	return failed != 0;

@@ -123,7 +123,7 @@ int gethostid(void)
 	int err = need_proc();
 	if (!err)
 		err = proc_ids(&procb, &(struct proc_none){0}, &ids);
-	return err < 0 ? fail(err) : ids.host;
+	return err < 0 ? fail(err) : (int)PROC_PID_HOST(ids.pid);
 }
 
 int setpgid(pid_t pid, pid_t pgid)
