@@ -34,7 +34,7 @@ KOBJS := boot/entry.o \
 	nucleus/syscall.o nucleus/door.o nucleus/dtable.o nucleus/shuttle.o nucleus/doorcall.o \
 	nucleus/names.o nucleus/fastpath.o nucleus/kobj.o nucleus/domobj.o nucleus/futex.o \
 	nucleus/signal.o nucleus/devmgr.o nucleus/irqline.o \
-	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o vmm/device.o \
+	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o vmm/memobj.o vmm/device.o \
 	lib/c/string.o lib/c/format.o
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
@@ -178,13 +178,14 @@ bench: deps all
 	@echo; tools/profile.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
-UNIT_TESTS := frame elf pagetable uaccess format share dtable
+UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
-UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c
-UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/share.c
+UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c vmm/memobj.c vmm/uaccess.c
+UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/share.c vmm/memobj.c
 UNIT_SRCS_format := lib/c/format.c
-UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c vmm/device.c
+UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c vmm/device.c vmm/memobj.c
+UNIT_SRCS_memobj := $(UNIT_SRCS_share)
 UNIT_SRCS_dtable := nucleus/door.c nucleus/dtable.c nucleus/names.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format

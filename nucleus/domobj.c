@@ -234,8 +234,6 @@ static int dom_clone(struct domain *d, const struct kobj_request *rq, struct kob
 	struct kobj_clone_in in;
 	if (take_clone_in(rq, &in) < 0)
 		return -EINVAL;
-	if (in.flags & KOBJ_CLONE_SHARED)
-		return -ENOTSUP; /* not built yet */
 	struct domain *c = domain_create(in.name);
 	if (!c)
 		return -EAGAIN;
@@ -247,14 +245,16 @@ static int dom_clone(struct domain *d, const struct kobj_request *rq, struct kob
 	door_get(door); /* the reply's hold */
 	/* The parent's limit, set before the copy that it bounds. */
 	c->as.frame_limit = d->as.frame_limit;
-	if (vmm_clone(&c->as, &d->as) < 0) {
+	int shared = in.flags & KOBJ_CLONE_SHARED;
+	if ((shared ? vmm_clone_shared(&c->as, &d->as) : vmm_clone(&c->as, &d->as)) < 0) {
 		domain_discard(c);
 		door_put(door);
 		return -ENOMEM;
 	}
 	c->loaded = 1;
 	rp->door_out = door;
-	klog(LOG_INFO, "nucleus: domain %s#%d cloned from %s#%d", c->name, c->id, d->name, d->id);
+	klog(LOG_INFO, "nucleus: domain %s#%d cloned from %s#%d%s", c->name, c->id, d->name, d->id,
+	     shared ? ", sharing its memory" : "");
 	return 0;
 }
 
