@@ -45,6 +45,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
+	sharechild sharetest \
 	init sh echo true false sleep loop ps kill poweroff
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
@@ -53,6 +54,8 @@ USER_EXTRA_domtest := $(addprefix $(B)/u/blob/,hello.o fault.o spin.o domchild.o
 USER_EXTRA_sigchild := $(B)/u/user/sigregs.o
 USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o
 USER_EXTRA_devtest := $(B)/u/blob/devchild.o
+USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
+USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
