@@ -34,7 +34,7 @@ KOBJS := boot/entry.o \
 	nucleus/syscall.o nucleus/door.o nucleus/dtable.o nucleus/shuttle.o nucleus/doorcall.o \
 	nucleus/names.o nucleus/fastpath.o nucleus/kobj.o nucleus/domobj.o nucleus/futex.o \
 	nucleus/signal.o nucleus/devmgr.o nucleus/irqline.o \
-	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o vmm/device.o \
+	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o vmm/memobj.o vmm/device.o \
 	lib/c/string.o lib/c/format.o
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 
@@ -45,6 +45,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
+	sharechild sharetest \
 	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
@@ -53,6 +54,8 @@ USER_EXTRA_domtest := $(addprefix $(B)/u/blob/,hello.o fault.o spin.o domchild.o
 USER_EXTRA_sigchild := $(B)/u/user/sigregs.o
 USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o
 USER_EXTRA_devtest := $(B)/u/blob/devchild.o
+USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
+USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
@@ -179,13 +182,14 @@ bench: deps all
 	@echo; tools/profile.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
-UNIT_TESTS := frame elf pagetable uaccess format share dtable ptable
+UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable ptable
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
-UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c
-UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/share.c
+UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c vmm/memobj.c vmm/uaccess.c
+UNIT_SRCS_uaccess := vmm/uaccess.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/share.c vmm/memobj.c
 UNIT_SRCS_format := lib/c/format.c
-UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c vmm/device.c
+UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c vmm/device.c vmm/memobj.c
+UNIT_SRCS_memobj := $(UNIT_SRCS_share)
 UNIT_SRCS_dtable := nucleus/door.c nucleus/dtable.c nucleus/names.c
 UNIT_SRCS_ptable := servers/proc/table.c
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \

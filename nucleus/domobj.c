@@ -213,16 +213,28 @@ static int dom_watch(struct domain *d, const struct kobj_request *rq)
 	return 0;
 }
 
-/* DOM_CLONE: a new domain with a copy-on-write copy of d's memory, and a
- * door to it in the reply; no threads, no doors (the caller gives those). */
+/* The input of DOM_CLONE: kobj_clone_in, or the name alone (flags 0), as
+ * callers before the flags sent it. */
+static int take_clone_in(const struct kobj_request *rq, struct kobj_clone_in *in)
+{
+	memset(in, 0, sizeof *in);
+	if (rq->in_size != sizeof in->name && rq->in_size != sizeof *in)
+		return -EINVAL;
+	memcpy(in, rq->in, rq->in_size);
+	if (in->name[0] == 0 || strnlen(in->name, sizeof in->name) == sizeof in->name)
+		return -EINVAL;
+	return (in->flags & ~KOBJ_CLONE_SHARED) ? -EINVAL : 0;
+}
+
+/* DOM_CLONE: a new domain with a copy-on-write copy of d's memory (with
+ * KOBJ_CLONE_SHARED, sharing all of it but the main stack), and a door to
+ * it in the reply; no threads, no doors (the caller gives those). */
 static int dom_clone(struct domain *d, const struct kobj_request *rq, struct kobj_reply *rp)
 {
-	char name[KOBJ_NAME_MAX];
-	if (take_in(rq, name, sizeof name) < 0)
+	struct kobj_clone_in in;
+	if (take_clone_in(rq, &in) < 0)
 		return -EINVAL;
-	if (name[0] == 0 || strnlen(name, sizeof name) == sizeof name)
-		return -EINVAL;
-	struct domain *c = domain_create(name);
+	struct domain *c = domain_create(in.name);
 	if (!c)
 		return -EAGAIN;
 	struct door *door = kobj_door(KOBJ_DOMAIN, (uint32_t)c->id);
@@ -233,14 +245,16 @@ static int dom_clone(struct domain *d, const struct kobj_request *rq, struct kob
 	door_get(door); /* the reply's hold */
 	/* The parent's limit, set before the copy that it bounds. */
 	c->as.frame_limit = d->as.frame_limit;
-	if (vmm_clone(&c->as, &d->as) < 0) {
+	int shared = in.flags & KOBJ_CLONE_SHARED;
+	if ((shared ? vmm_clone_shared(&c->as, &d->as) : vmm_clone(&c->as, &d->as)) < 0) {
 		domain_discard(c);
 		door_put(door);
 		return -ENOMEM;
 	}
 	c->loaded = 1;
 	rp->door_out = door;
-	klog(LOG_INFO, "nucleus: domain %s#%d cloned from %s#%d", c->name, c->id, d->name, d->id);
+	klog(LOG_INFO, "nucleus: domain %s#%d cloned from %s#%d%s", c->name, c->id, d->name, d->id,
+	     shared ? ", sharing its memory" : "");
 	return 0;
 }
 

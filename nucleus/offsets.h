@@ -28,12 +28,12 @@
 
 /* struct domain */
 #define DOM_CR3          (48 + 4) /* as.cr3 */
-#define DOM_DTABLE_DOOR  1620     /* dtable.door[] */
-#define DOM_DTABLE_GEN   (1620 + 1024)
-#define DOM_POOL_IDLE    3676 /* pool.idle */
-#define DOM_POOL_CALLS   (3676 + 8)
-#define DOM_POOL_UPCALLS (3676 + 16)
-#define DOM_IO_HI        3812 /* io_hi: non-zero if it has ports */
+#define DOM_DTABLE_DOOR  2132     /* dtable.door[] */
+#define DOM_DTABLE_GEN   (2132 + 1024)
+#define DOM_POOL_IDLE    4188 /* pool.idle */
+#define DOM_POOL_CALLS   (4188 + 8)
+#define DOM_POOL_UPCALLS (4188 + 16)
+#define DOM_IO_HI        4324 /* io_hi: non-zero if it has ports */
 
 /* struct door */
 #define DOOR_SERVER_OFF 8

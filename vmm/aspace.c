@@ -7,13 +7,15 @@
  *
  * A page marked PTE_COW is shared read-only with another mapping; the first
  * write to it gets a private copy (or the page itself, if no one else has it).
+ * A region with a memory object (memobj.c) is shared memory: a fault there
+ * maps the object's page, made on first use, which every mapper sees.
  *
  * Each space counts the frames it holds (vmm.h) and is refused any beyond
  * its limit (aspace_charge): that bounds a domain's memory, and how many
  * references to frames it can hold.
  *
  * Entry points: vmm_init, aspace_create, aspace_destroy, aspace_activate,
- * aspace_add_region, aspace_alloc_region, aspace_remove_region,
+ * aspace_add_region, aspace_add_shared, aspace_alloc_region, aspace_remove_region,
  * aspace_find_region, aspace_charge, aspace_pte, vmm_fault, vmm_populate,
  * vmm_flush_page.
  */
@@ -68,6 +70,9 @@ void aspace_destroy(struct aspace *as)
 #ifndef SPRIG_HOST
 	assert(read_cr3() != as->cr3);
 #endif
+	for (int i = 0; i < as->nregions; i++)
+		if (as->regions[i].obj)
+			memobj_unmap(as->regions[i].obj, as);
 	pt_free_user(as->pd);
 	frame_free(as->cr3);
 	as->pd = NULL;
@@ -121,7 +126,24 @@ int aspace_add_region(struct aspace *as, uint32_t start, uint32_t end, uint32_t 
 			return -EINVAL;
 	if (as->nregions == ASPACE_MAX_REGIONS)
 		return -ENOSPC;
-	as->regions[as->nregions++] = (struct region){start, end, prot};
+	as->regions[as->nregions++] = (struct region){start, end, prot, NULL};
+	return 0;
+}
+
+/* Adds a region like r, which maps a memory object, mapping the same
+ * object (one more reference to it), its pages faulted in on first touch.
+ * 0, or aspace_add_region's errors, or -ENOMEM when the object has all
+ * the mappers it can count. */
+int aspace_add_shared(struct aspace *as, const struct region *r)
+{
+	int err = aspace_add_region(as, r->start, r->end, r->prot);
+	if (err < 0)
+		return err;
+	if ((err = memobj_map(r->obj, as)) < 0) {
+		as->nregions--;
+		return err;
+	}
+	as->regions[as->nregions - 1].obj = r->obj;
 	return 0;
 }
 
@@ -156,6 +178,8 @@ int aspace_remove_region(struct aspace *as, uint32_t start)
 		if (r->start != start)
 			continue;
 		vmm_unmap(as, r->start, r->end - r->start);
+		if (r->obj)
+			memobj_unmap(r->obj, as);
 		*r = as->regions[--as->nregions];
 		return 0;
 	}
@@ -219,8 +243,23 @@ static int cow_break(struct aspace *as, pte_t *pte, uint32_t va)
 	return 0;
 }
 
-/* Resolves a user access to va: maps a zero page on first touch, or breaks
- * copy-on-write sharing on a write, if a region allows the access. Returns
+/* Maps the page of va's memory object at va (made on first use, charged
+ * to the object's payer). 0 or -ENOMEM (its page table here, or the page,
+ * over a limit or memory out). */
+static int fault_shared(struct aspace *as, const struct region *r, uint32_t va)
+{
+	int err = 0;
+	pte_t *pte = aspace_pte(as, va, &err);
+	paddr_t pa = pte ? memobj_page(r->obj, (PAGE_DOWN(va) - r->start) >> PAGE_SHIFT, &err) : 0;
+	if (!pa)
+		return err;
+	*pte = pa | PTE_P | PTE_U | ((r->prot & VM_WRITE) ? PTE_W : 0) | PTE_OBJ;
+	return 0;
+}
+
+/* Resolves a user access to va: maps a zero page on first touch (in a
+ * shared region, the object's page), or breaks copy-on-write sharing on a
+ * write, if a region allows the access. Returns
  * 0, -EFAULT (no region, or not allowed), or -ENOMEM (memory is out, or the
  * page would pass the space's frame limit). A present page with the right
  * permission is simply accepted; a copy-on-write break holds as many
@@ -238,6 +277,8 @@ int vmm_fault(struct aspace *as, uint32_t va, int write)
 	}
 	if (r->prot & VM_DEVICE)
 		return -EFAULT; /* device pages are all there from the start */
+	if (r->obj)
+		return fault_shared(as, r, va);
 	int err = aspace_charge(as, 1);
 	if (err < 0)
 		return err;

@@ -45,8 +45,9 @@ void pt_free_user(pde_t *pd)
 			continue;
 		pte_t *pt = PHYS_TO_VIRT(PTE_ADDR(pd[i]));
 		for (uint32_t j = 0; j < PT_ENTRIES; j++)
-			if ((pt[j] & (PTE_P | PTE_DEV)) == PTE_P)
-				frame_free(PTE_ADDR(pt[j])); /* device memory is no frame */
+			if ((pt[j] & (PTE_P | PTE_DEV | PTE_OBJ)) == PTE_P)
+				frame_free(PTE_ADDR(pt[j])); /* device memory is no frame;
+				                              * an object holds its own */
 		frame_free(PTE_ADDR(pd[i]));
 		pd[i] = 0;
 	}

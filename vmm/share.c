@@ -2,13 +2,15 @@
 /*
  * Page sharing for bulk door transfers: the source's pages are mapped into
  * the destination copy-on-write instead of being copied, and unmapped when
- * the destination is done with them; and for fork, a whole address space
- * cloned the same way.
+ * the destination is done with them; for fork, a whole address space
+ * cloned the same way; and for a shared fork, a clone whose regions but
+ * the main stack are the same memory (memory objects, memobj.c).
  *
- * Entry points: vmm_share, vmm_unmap, vmm_clone.
+ * Entry points: vmm_share, vmm_unmap, vmm_clone, vmm_clone_shared.
  */
 #include "vmm/vmm.h"
 #include <sprig/errno.h>
+#include <sprig/syscall.h>
 #include "lib/c/libc.h"
 
 /* The PTE of the page at va in src, made present and read-only
@@ -72,8 +74,10 @@ static int share_page(struct aspace *dst, pte_t *dpte, pte_t *spte)
 
 /* Maps npages pages of src at src_va into dst at dst_va, copy-on-write on
  * both sides, replacing what dst had there. Both ranges must lie in one
- * region each, the destination's writable. Returns 0, -EFAULT or -ENOMEM
- * (having mapped a prefix). One TLB flush at the end, not one per page. */
+ * region each, the destination's writable. A shared region on either side
+ * is copied instead: its pages are the object's, which must neither turn
+ * copy-on-write nor be replaced. Returns 0, -EFAULT or -ENOMEM (having
+ * mapped a prefix). One TLB flush at the end, not one per page. */
 int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
               uint32_t npages)
 {
@@ -85,6 +89,8 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 	    npages > (dr->end - dst_va) >> PAGE_SHIFT || !sr ||
 	    npages > (sr->end - src_va) >> PAGE_SHIFT)
 		return -EFAULT;
+	if (dr->obj || sr->obj)
+		return vmm_copy(dst, dst_va, src, src_va, npages << PAGE_SHIFT);
 	while (npages && !err) {
 		/* Within one page table on each side, walk the entries directly. */
 		pte_t *spte = share_source(src, src_va, &err);
@@ -110,14 +116,15 @@ int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t 
 }
 
 /* Unmaps every present page in [va, va + len), dropping its frame (and
- * the space's count of frames held); device pages are no frames. */
+ * the space's count of frames held); device pages are no frames, and a
+ * memory object's pages stay the object's. */
 void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len)
 {
 	for (uint32_t end = va + len; va < end; va += PAGE_SIZE) {
 		pte_t *pte = pt_lookup(as->pd, va);
 		if (!pte || !(*pte & PTE_P))
 			continue;
-		if (!(*pte & PTE_DEV)) {
+		if (!(*pte & (PTE_DEV | PTE_OBJ))) {
 			frame_free(PTE_ADDR(*pte));
 			as->nframes--;
 		}
@@ -126,13 +133,48 @@ void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len)
 	}
 }
 
+/* Copies region r of src into dst (which has a region like it, private):
+ * present pages shared copy-on-write, or, for a shared region, copies of
+ * the object's pages. Charged to dst. 0 or -ENOMEM. */
+static int clone_private(struct aspace *dst, struct aspace *src, const struct region *r)
+{
+	int err = 0;
+	if (r->obj)
+		return memobj_copy_pages(r->obj, dst, r->start, r->prot);
+	for (uint32_t va = r->start; va < r->end; va += PAGE_SIZE) {
+		pte_t *spte = pt_lookup(src->pd, va);
+		if (!spte)
+			va = PAGE_DOWN(va | PT_SPAN_MASK); /* no page table: on to the next */
+		if (!spte || !(*spte & PTE_P))
+			continue;
+		pte_t *dpte = aspace_pte(dst, va, &err);
+		if (!dpte || (err = aspace_charge(dst, 1)) < 0)
+			break;
+		if (*spte & PTE_W)
+			*spte = (*spte & ~PTE_W) | PTE_COW;
+		uint32_t flags = PTE_P | PTE_U | (*spte & PTE_COW);
+		paddr_t pa = share_frame(PTE_ADDR(*spte), &flags);
+		if (!pa) {
+			dst->nframes--;
+			err = -ENOMEM;
+			break;
+		}
+		if (!(r->prot & VM_WRITE))
+			flags &= ~PTE_W; /* a private copy of read-only text stays read-only */
+		*dpte = pa | flags;
+	}
+	return err;
+}
+
 /* Makes dst (new and empty) a copy-on-write copy of src for a fork: the
  * same regions, and every page src has mapped shared read-only until one
- * side writes to it; pages src never touched stay demand-zero in both.
- * Device regions (vmm_map_device) are left out: a device is its driver's.
- * Every page and page table is charged to dst, whose limit must be set
- * first. Returns 0, or -ENOMEM (memory out, or dst's limit passed) with dst
- * holding a partial copy for its owner to destroy. */
+ * side writes to it; pages src never touched stay demand-zero in both. A
+ * shared region of src is copied whole (the object's pages, whoever
+ * touched them): dst must not see later writes to it. Device regions
+ * (vmm_map_device) are left out: a device is its driver's. Every page and
+ * page table is charged to dst, whose limit must be set first. Returns 0,
+ * or -ENOMEM (memory out, or dst's limit passed) with dst holding a
+ * partial copy for its owner to destroy. */
 int vmm_clone(struct aspace *dst, struct aspace *src)
 {
 	int err = 0;
@@ -142,27 +184,46 @@ int vmm_clone(struct aspace *dst, struct aspace *src)
 			continue;
 		if (aspace_add_region(dst, r->start, r->end, r->prot) < 0)
 			return -ENOMEM;
-		for (uint32_t va = r->start; va < r->end; va += PAGE_SIZE) {
-			pte_t *spte = pt_lookup(src->pd, va);
-			if (!spte || !(*spte & PTE_P))
-				continue;
-			pte_t *dpte = aspace_pte(dst, va, &err);
-			if (!dpte || (err = aspace_charge(dst, 1)) < 0)
-				break;
-			if (*spte & PTE_W)
-				*spte = (*spte & ~PTE_W) | PTE_COW;
-			uint32_t flags = PTE_P | PTE_U | (*spte & PTE_COW);
-			paddr_t pa = share_frame(PTE_ADDR(*spte), &flags);
-			if (!pa) {
-				dst->nframes--;
+		err = clone_private(dst, src, r);
+	}
+	vmm_flush_all(src);
+	return err;
+}
+
+/* The region a boot module or DOM_LOAD gives the first thread's stack. */
+static int is_main_stack(const struct region *r)
+{
+	return r->start == USER_STACK_TOP - USER_STACK_SIZE && r->end == USER_STACK_TOP;
+}
+
+/* Makes dst (new and empty) a shared clone of src (Sprite's shared fork):
+ * every region of src but the main stack is turned shared, if it is not
+ * already (memobj_from_region: src pays for its pages, once), and dst
+ * maps the same memory object, so each sees every write of the other,
+ * to pages either touches later too. The main stack is copied as
+ * vmm_clone copies; device regions are left out. dst is charged its page
+ * tables and its stack. Returns 0, or -ENOMEM (memory out, or a limit
+ * passed: dst's, or src's for the objects) with dst holding a partial
+ * copy for its owner to destroy (a region of src already turned shared
+ * stays so: with src its only mapper, that is private memory still). */
+int vmm_clone_shared(struct aspace *dst, struct aspace *src)
+{
+	int err = 0;
+	for (int i = 0; i < src->nregions && !err; i++) {
+		struct region *r = &src->regions[i];
+		if (r->prot & VM_DEVICE)
+			continue;
+		if (is_main_stack(r)) {
+			if (aspace_add_region(dst, r->start, r->end, r->prot) < 0)
 				err = -ENOMEM;
-				break;
-			}
-			if (!(r->prot & VM_WRITE))
-				flags &= ~PTE_W; /* a private copy of read-only text stays read-only
-				                  */
-			*dpte = pa | flags;
+			else
+				err = clone_private(dst, src, r);
+			continue;
 		}
+		if (!r->obj && (err = memobj_from_region(src, r)) < 0)
+			break;
+		if (aspace_add_shared(dst, r) < 0)
+			err = -ENOMEM;
 	}
 	vmm_flush_all(src);
 	return err;

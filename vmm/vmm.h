@@ -2,7 +2,9 @@
 /*
  * The virtual memory manager's interface: physical frames (frame.c), page
  * tables (pagetable.c), address spaces with regions and demand-zero faults
- * (aspace.c), and checked copies to and from user memory (uaccess.c).
+ * (aspace.c), sharing for bulk transfers and fork (share.c), memory objects
+ * that several spaces map (memobj.c), device memory (device.c), and
+ * checked copies to and from user memory (uaccess.c).
  *
  * Physical memory below KMAP_LIMIT is mapped at KERNBASE in every address
  * space, so the nucleus reaches any frame through PHYS_TO_VIRT(). The nucleus
@@ -24,19 +26,23 @@ typedef uint32_t pde_t;
 #define PAGE_DOWN(x) ((x) & ~(uint32_t)PAGE_MASK)
 #define PAGE_UP(x)   (((x) + PAGE_MASK) & ~(uint32_t)PAGE_MASK)
 #define PT_ENTRIES   1024
+#define PT_SPAN_MASK 0x3fffffu /* the bytes one page table maps, less one */
 #define PDX(va)      ((uint32_t)(va) >> 22)
 #define PTX(va)      (((uint32_t)(va) >> 12) & 0x3ff)
 #define USER_PDES    768 /* PDEs below KERNBASE */
 
-#define PTE_P       0x001u
-#define PTE_W       0x002u
-#define PTE_U       0x004u
-#define PTE_PS      0x080u
-#define PTE_G       0x100u
-#define PTE_PWT     0x008u
-#define PTE_PCD     0x010u
-#define PTE_COW     0x200u /* available bit: read-only now, copy on write */
-#define PTE_DEV     0x400u /* available bit: device memory, not a frame (device.c) */
+#define PTE_P   0x001u
+#define PTE_W   0x002u
+#define PTE_U   0x004u
+#define PTE_PS  0x080u
+#define PTE_G   0x100u
+#define PTE_PWT 0x008u
+#define PTE_PCD 0x010u
+#define PTE_COW 0x200u /* available bit: read-only now, copy on write */
+#define PTE_DEV 0x400u /* available bit: device memory, not a frame (device.c) */
+#define PTE_OBJ                                                                                    \
+	0x800u /* available bit: a memory object's page; the mapping holds no reference (memobj.c) \
+	        */
 #define PTE_ADDR(e) ((e) & ~(uint32_t)0xfff)
 
 #ifdef SPRIG_HOST
@@ -84,14 +90,21 @@ static inline pte_t *pt_lookup(pde_t *pd, uint32_t va)
 #define ASPACE_MAX_REGIONS 128
 #define VM_ALLOC_BASE      0x40000000u /* where aspace_alloc_region looks first */
 
+struct memobj;
+
+/* A region. One with an object is shared memory: its pages are the
+ * object's (mapped PTE_OBJ), and other spaces may map the same object. */
 struct region {
 	uint32_t start, end; /* page aligned, [start, end) */
 	uint32_t prot;       /* VM_* */
+	struct memobj *obj;  /* its memory object (memobj.c), or NULL: private */
 };
 
 /* An address space. nframes counts the frames it holds: its directory,
- * its page tables, and one per present page (a page mapped in several
- * spaces counts in each: every mapping holds a reference). */
+ * its page tables, one per present private page (a page mapped in several
+ * spaces counts in each: every mapping holds a reference), and every frame
+ * of each memory object it pays for (memobj.c: one payer per object; its
+ * pages count there, in no mapper's own count). */
 struct aspace {
 	pde_t *pd;   /* page directory (nucleus view) */
 	paddr_t cr3; /* its physical address */
@@ -108,6 +121,7 @@ int aspace_create(struct aspace *as);
 void aspace_destroy(struct aspace *as);
 void aspace_activate(const struct aspace *as);
 int aspace_add_region(struct aspace *as, uint32_t start, uint32_t end, uint32_t prot);
+int aspace_add_shared(struct aspace *as, const struct region *r);
 const struct region *aspace_find_region(const struct aspace *as, uint32_t va);
 uint32_t aspace_alloc_region(struct aspace *as, uint32_t len, uint32_t prot);
 int aspace_remove_region(struct aspace *as, uint32_t start);
@@ -118,11 +132,22 @@ int vmm_populate(struct aspace *as, uint32_t start, uint32_t end);
 void vmm_flush_page(const struct aspace *as, uint32_t va);
 void vmm_flush_all(const struct aspace *as);
 
-/* share.c: page sharing for bulk transfer. */
+/* share.c: page sharing for bulk transfer, and clones for fork. */
 int vmm_share(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
               uint32_t npages);
 void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len);
 int vmm_clone(struct aspace *dst, struct aspace *src);
+int vmm_clone_shared(struct aspace *dst, struct aspace *src);
+
+/* memobj.c: memory objects, the pages of shared regions. */
+int memobj_from_region(struct aspace *as, struct region *r);
+int memobj_map(struct memobj *obj, struct aspace *as);
+void memobj_unmap(struct memobj *obj, struct aspace *as);
+paddr_t memobj_page(struct memobj *obj, uint32_t idx, int *err);
+int memobj_copy_pages(struct memobj *obj, struct aspace *dst, uint32_t start, uint32_t prot);
+uint32_t memobj_refs(const struct memobj *obj);
+const struct aspace *memobj_payer(const struct memobj *obj);
+uint32_t memobj_frames(const struct memobj *obj);
 
 /* device.c: physical ranges that are not RAM, for drivers. */
 uint32_t vmm_map_device(struct aspace *as, paddr_t pa, uint32_t len);

@@ -35,11 +35,7 @@ struct kobj_create_in {
 #define DOM_KILL   4 /* {int32_t status} -> {0}: ends it */
 #define DOM_WATCH  5 /* desc[0]: a door to notify when it ends -> {0} */
 #define DOM_INFO   6 /* {} -> kobj_info_out */
-#define DOM_CLONE                                                                                  \
-	7 /* {char name[KOBJ_NAME_MAX]} -> {status}, rdesc[0]: a new domain                        \
-	   * whose memory is a copy-on-write copy of this one's (fork);                            \
-	   * no threads, no doors */
-
+#define DOM_CLONE  7 /* kobj_clone_in -> {status}, rdesc[0]: a new domain (below) */
 #define DOM_SIGNAL 8 /* kobj_signal_in -> {0}: an upcall in its main thread (sprig/signal.h) */
 
 struct kobj_load_in {
@@ -61,6 +57,20 @@ struct kobj_thread_in {
 
 struct kobj_info_out {
 	uint32_t id, threads;
+};
+
+/* DOM_CLONE: a new domain named name, with no threads and no doors (the
+ * caller gives those), whose memory is a copy-on-write copy of this one's
+ * (fork); with KOBJ_CLONE_SHARED, every region but the main stack is the
+ * same memory in both, pages either side touches later included (Sprite's
+ * shared fork), and only the main stack is copied. Device regions are
+ * never cloned. The old input, the name alone (KOBJ_NAME_MAX bytes), is
+ * flags 0. -EINVAL for an unknown flag; -ENOMEM when a frame limit or
+ * memory refuses the copy. */
+#define KOBJ_CLONE_SHARED 1u
+struct kobj_clone_in {
+	char name[KOBJ_NAME_MAX]; /* NUL-terminated */
+	uint32_t flags;           /* KOBJ_CLONE_* */
 };
 
 /* DOM_SIGNAL: the domain's main thread (its oldest) enters eip with

@@ -4,8 +4,8 @@
  * door and unpacks {status; OUT} (lib/doors/kobj.h).
  *
  * Entry points: kobj_invoke, dm_create, dom_load, dom_thread, dom_give,
- * dom_kill, dom_watch, dom_info, dom_clone, kobj_signal, kobj_devices,
- * kobj_ports, kobj_irq, kobj_irq_ack, kobj_map.
+ * dom_kill, dom_watch, dom_info, dom_clone, dom_clone_shared, kobj_signal,
+ * kobj_devices, kobj_ports, kobj_irq, kobj_irq_ack, kobj_map.
  */
 #include "lib/doors/kobj.h"
 
@@ -91,6 +91,17 @@ int dom_clone(int dom, const char *name)
 	strlcpy(in, name, sizeof in);
 	int door = -1;
 	int err = kobj_invoke(dom, DOM_CLONE, in, sizeof in, NULL, 0, -1, &door);
+	return err < 0 ? err : door;
+}
+
+/* A shared clone (Sprite's shared fork): every region but the main stack
+ * is the same memory in both; returns a door to the new domain. */
+int dom_clone_shared(int dom, const char *name)
+{
+	struct kobj_clone_in in = {{0}, KOBJ_CLONE_SHARED};
+	strlcpy(in.name, name, sizeof in.name);
+	int door = -1;
+	int err = kobj_invoke(dom, DOM_CLONE, &in, sizeof in, NULL, 0, -1, &door);
 	return err < 0 ? err : door;
 }
 

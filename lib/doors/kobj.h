@@ -23,6 +23,7 @@ int dom_kill(int dom, int32_t status);
 int dom_watch(int dom, int door);
 int dom_info(int dom, struct kobj_info_out *out);
 int dom_clone(int dom, const char *name);             /* -> a door to the copy */
+int dom_clone_shared(int dom, const char *name);      /* -> a door to the shared clone */
 int kobj_signal(int dom, uint32_t eip, uint32_t arg); /* DOM_SIGNAL -> 0 */
 
 /* The device manager (from the domain manager) and what it grants. */
