@@ -90,6 +90,17 @@ static void check_fork(void)
 	      pid > 0 && exited_with(st, 7) && shared_value == 1, "pid %d status %#x value %d", pid,
 	      st, shared_value);
 
+	shared_value = 1;
+	pid = sfork();
+	if (pid == 0) {
+		shared_value = 42; /* the parent's memory: a shared fork */
+		_exit(9);
+	}
+	st = reap(pid);
+	check("sfork: the child shares the parent's memory", exited_with(st, 9) && shared_value == 42,
+	      "status %#x value %d", st, shared_value);
+	shared_value = 1;
+
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = {"echo", "proctest: echo after exec", NULL};
@@ -422,6 +433,8 @@ static void check_hostile(void)
 
 	err = proc_fork(&b, &(struct proc_fork_in){0xc0001000u, 0x1000, 0}, &none);
 	check("hostile: fork into the nucleus's addresses: EFAULT", err == -EFAULT, "%d", err);
+	err = proc_fork(&b, &(struct proc_fork_in){0x1000, 0x1000, 7}, &none);
+	check("hostile: fork with an unknown sharing: EINVAL", err == -EINVAL, "%d", err);
 	struct proc_wait_out wo;
 	err = proc_wait(&b, &(struct proc_wait_in){-1, 0x80}, &wo);
 	check("hostile: wait with unknown options: EINVAL", err == -EINVAL, "%d", err);

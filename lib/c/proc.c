@@ -6,7 +6,7 @@
  * A program proc did not start (a bare boot module) gets -1 with ENOSYS
  * from these calls.
  *
- * Entry points: getpid, getppid, getpgrp, setpgid, fork (fork.S) with
+ * Entry points: getpid, getppid, getpgrp, setpgid, fork and sfork (fork.S) with
  * sprig_fork_call and sprig_fork_child, execv, execve, execvp, spawnv,
  * wait, waitpid, kill, raise, signal, sleep, usleep, gethostid, sprig_ps,
  * sprig_poweroff,
@@ -151,18 +151,18 @@ static int stage_all(void)
 	return err;
 }
 
-int sprig_fork_call(uint32_t eip, uint32_t esp)
+int sprig_fork_call(uint32_t eip, uint32_t esp, uint32_t shared)
 {
 	int err = need_proc();
+	if (!err && !shared)
+		err = stage_all(); /* a shared child cannot use them: its globals are ours */
 	if (!err)
-		err = stage_all();
-	if (!err)
-		err = proc_fork(&procb, &(struct proc_fork_in){eip, esp, 0},
+		err = proc_fork(&procb, &(struct proc_fork_in){eip, esp, shared},
 		                &(struct proc_none){0});
 	return err < 0 ? fail(err) : err;
 }
 
-/* The child's first steps: its own door to proc, its own descriptors. */
+/* A forked child's first steps: its own door to proc, its own descriptors. */
 void sprig_fork_child(void)
 {
 	door_bind_remote(&procb, sprig_start_door);

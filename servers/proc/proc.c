@@ -302,8 +302,8 @@ static int fork_impl(void *obj, const struct proc_fork_in *in, struct proc_none 
 {
 	(void)out;
 	struct process *parent = obj;
-	if (in->shared)
-		return -ENOTSUP;
+	if (in->shared > 1)
+		return -EINVAL;
 	if (in->eip >= USER_TOP || in->esp >= USER_TOP)
 		return -EFAULT;
 	lock();
@@ -321,7 +321,7 @@ static int fork_impl(void *obj, const struct proc_fork_in *in, struct proc_none 
 	p->start_size = parent->start_size;
 	p->start.argc = parent->start.argc;
 	p->start.envc = parent->start.envc;
-	int err = dom_clone(parent->dom, p->name);
+	int err = in->shared ? dom_clone_shared(parent->dom, p->name) : dom_clone(parent->dom, p->name);
 	if (err >= 0) {
 		int dom = err;
 		err = launch(p, parent, dom, in->eip, in->esp, 0);

@@ -10,7 +10,7 @@
 boot proc --timeout 120 --modules "build/servers/proc.elf init=proctest,build/user/noproc.elf" \
 	--append poweroff=idle
 expect '^proctest: pid [0-9]+, parent 0, host 1$'
-expect '^proctest: 43 checks, 0 failed$'
+expect '^proctest: 45 checks, 0 failed$'
 expect 'interrupt line 4 unbound \(masked\)'
 expect '^noproc: start door -1; 0 of [0-9]+ ids and names reach anything: ok$'
 expect_not 'FAILED|panic'

@@ -33,6 +33,11 @@ int setpgid(pid_t pid, pid_t pgid);
 pid_t tcgetpgrp(int fd);
 int tcsetpgrp(int fd, pid_t pgrp);
 pid_t fork(void);
+/* Sprite's shared fork: the child shares all memory but its stack, and
+ * every global with it (its descriptors, stdio, its door to proc are the
+ * parent's ids, which its own door table does not hold): it may compute
+ * in shared memory and _exit, little else. */
+pid_t sfork(void);
 int execv(const char *path, char *const argv[]);
 int execve(const char *path, char *const argv[], char *const envp[]);
 int execvp(const char *file, char *const argv[]);
