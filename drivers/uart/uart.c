@@ -260,8 +260,42 @@ static int getpgrp_impl(void *obj, const struct stream_none *in, struct stream_p
 	return 0;
 }
 
-static const struct stream_ops console_impl = {read_impl, write_impl, info_impl, setpgrp_impl,
-                                               getpgrp_impl};
+static int lseek_impl(void *obj, const struct stream_seek *in, struct stream_pos *out)
+{
+	(void)obj, (void)in, (void)out;
+	return -ESPIPE;
+}
+
+static int stat_impl(void *obj, const struct stream_none *in, struct stream_stat *out)
+{
+	(void)obj, (void)in;
+	*out = (struct stream_stat){.mode = 0020620, .nlink = 1, .rdev = 0x0401}; /* crw--w---- */
+	return 0;
+}
+
+static int truncate_impl(void *obj, const struct stream_size *in, struct stream_none *out)
+{
+	(void)obj, (void)in, (void)out;
+	return -EINVAL;
+}
+
+static int readdir_impl(void *obj, const struct stream_none *in, struct stream_none *out,
+                        struct door_io *io)
+{
+	(void)obj, (void)in, (void)out, (void)io;
+	return -ENOTDIR;
+}
+
+static int pipe_writer_impl(void *obj, const struct stream_none *in, struct stream_none *out,
+                            struct door_io *io)
+{
+	(void)obj, (void)in, (void)out, (void)io;
+	return -EINVAL;
+}
+
+static const struct stream_ops console_impl = {
+        read_impl,  write_impl, info_impl,     setpgrp_impl, getpgrp_impl,
+        lseek_impl, stat_impl,  truncate_impl, readdir_impl, pipe_writer_impl};
 static struct door_served console = {&console_impl, NULL, NULL};
 
 int main(void)
