@@ -41,12 +41,13 @@ KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 # The user C library and the programs built on it.
 LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o stdio.o stdlib.o exit.o \
 	qsort.o env.o malloc.o string.o strextra.o ctype.o format.o signal.o sigtramp.o fd.o proc.o \
-	fork.o)
+	fork.o file.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
 	sharechild sharetest \
-	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench
+	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench \
+	cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
@@ -118,9 +119,11 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 # boot module; it carries the boot image: the programs it can start before
 # there is a file system) and the console driver.
 BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest \
-	procbench
-BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(B)/bootimg/uart.elf
+	procbench cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix
+BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(B)/bootimg/uart.elf $(B)/bootimg/fs.elf
 $(B)/drivers/uart.elf: $(B)/u/drivers/uart/uart.o $(USER_LIBS)
+	$(link_program)
+$(B)/servers/fs.elf: $(addprefix $(B)/u/servers/fs/,fs.o memfs.o devfs.o) $(USER_LIBS)
 	$(link_program)
 $(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o image.o) $(USER_LIBS)
 	$(link_program)
@@ -128,6 +131,9 @@ $(B)/bootimg/%.elf: $(B)/user/%.elf
 	@mkdir -p $(@D)
 	$(Q)$(CROSS)strip -o $@ $<
 $(B)/bootimg/uart.elf: $(B)/drivers/uart.elf
+	@mkdir -p $(@D)
+	$(Q)$(CROSS)strip -o $@ $<
+$(B)/bootimg/fs.elf: $(B)/servers/fs.elf
 	@mkdir -p $(@D)
 	$(Q)$(CROSS)strip -o $@ $<
 $(B)/u/servers/proc/image.S: $(BOOT_IMAGE) tools/bootimg.sh

@@ -97,8 +97,8 @@ static void check_fork(void)
 		_exit(9);
 	}
 	st = reap(pid);
-	check("sfork: the child shares the parent's memory", exited_with(st, 9) && shared_value == 42,
-	      "status %#x value %d", st, shared_value);
+	check("sfork: the child shares the parent's memory",
+	      exited_with(st, 9) && shared_value == 42, "status %#x value %d", st, shared_value);
 	shared_value = 1;
 
 	pid = fork();

@@ -5,17 +5,20 @@
  * foreground job in a process group of its own that the terminal sends ^C
  * to, never to the shell.
  *
- * A line holds commands separated by ';' or '&' (which runs the one
- * before it in the background). Words are split at blanks; '...' quotes
- * literally, "..." quotes with $ expansion, a backslash quotes the next
- * character, # starts a comment. $? is the last status, $$ the shell's
- * pid, $! the last background pid, $NAME an environment variable.
+ * A line holds pipelines separated by ';' or '&' (which runs the one
+ * before it in the background); a pipeline is commands joined by '|',
+ * each with its redirections: < FILE, > FILE, >> FILE, 2> FILE, 2>&1.
+ * Words are split at blanks; '...' quotes literally, "..." quotes with $
+ * expansion, a backslash quotes the next character, # starts a comment.
+ * $? is the last status, $$ the shell's pid, $! the last background pid,
+ * $NAME an environment variable.
  *
- * Built in: exit [N], wait [PID...], jobs, export NAME=VALUE, unset NAME,
- * NAME=VALUE, help. A program killed by a signal is reported as a Unix
+ * Built in: cd [DIR], pwd, exit [N], wait [PID...], jobs, export
+ * NAME=VALUE, unset NAME, NAME=VALUE, help. A program killed by a signal is reported as a Unix
  * shell does ("Segmentation fault (core dumped)") and $? is 128 + signal.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,68 +113,123 @@ static void expand(const char **p, char **w, char *end)
 	*p = s;
 }
 
+/* One command of a pipeline: its words and redirections. */
+struct cmd {
+	char *argv[WORDS];
+	int argc;
+	char *in, *out, *err; /* files, or NULL */
+	int append, err_to_out;
+	char sep; /* what ended it: '|', ';', '&' or 0 */
+};
+
+/* Reads one word at s into w (quotes, escapes, $); -1 on an unclosed quote. */
+static int read_word(const char **sp, char **wp, char *end)
+{
+	const char *s = *sp;
+	char *w = *wp;
+	while (*s && *s != ' ' && *s != '\t' && *s != ';' && *s != '&' && *s != '|' && *s != '<' &&
+	       *s != '>') {
+		if (*s == '\'') {
+			for (s++; *s && *s != '\''; s++)
+				if (w < end)
+					*w++ = *s;
+			if (!*s)
+				return -1;
+			s++;
+		} else if (*s == '"') {
+			for (s++; *s && *s != '"';) {
+				if (*s == '$')
+					expand(&s, &w, end);
+				else if (*s == '\\' && (s[1] == '"' || s[1] == '\\' || s[1] == '$'))
+					*w++ = s[1], s += 2;
+				else if (w < end)
+					*w++ = *s++;
+			}
+			if (!*s)
+				return -1;
+			s++;
+		} else if (*s == '\\' && s[1]) {
+			if (w < end)
+				*w++ = s[1];
+			s += 2;
+		} else if (*s == '$') {
+			expand(&s, &w, end);
+		} else {
+			if (w < end)
+				*w++ = *s;
+			s++;
+		}
+	}
+	*w++ = 0;
+	*sp = s;
+	*wp = w;
+	return 0;
+}
+
 /*
- * Splits one command off the line at *p into argv (pointing into
- * wordbuf from *wb on); stops after ';', '&' or the end, and says which.
- * Returns the word count, or -1 on an unclosed quote.
+ * Parses one command at *p into c (words in wordbuf from *wb on), up to
+ * and past the '|', ';' or '&' that ends it. Returns 0, or -1 with a
+ * message for a syntax error.
  */
-static int split(const char **p, char **argv, char **wb, char *sep)
+static int parse_command(const char **p, struct cmd *c, char **wb)
 {
 	const char *s = *p;
-	char *w = *wb, *end = wordbuf + sizeof wordbuf - 1;
-	int argc = 0;
-	*sep = 0;
+	char *end = wordbuf + sizeof wordbuf - 1;
+	memset(c, 0, sizeof *c);
 	for (;;) {
 		while (*s == ' ' || *s == '\t')
 			s++;
 		if (!*s || *s == '#')
 			break;
-		if (*s == ';' || *s == '&') {
-			*sep = *s++;
+		if (*s == ';' || *s == '&' || *s == '|') {
+			c->sep = *s++;
 			break;
 		}
-		if (argc == WORDS - 1)
-			break;
-		argv[argc++] = w;
-		while (*s && *s != ' ' && *s != '\t' && *s != ';' && *s != '&') {
-			if (*s == '\'') {
-				for (s++; *s && *s != '\''; s++)
-					if (w < end)
-						*w++ = *s;
-				if (!*s)
-					return -1;
+		char **target = NULL;
+		if (s[0] == '2' && s[1] == '>' && s[2] == '&' && s[3] == '1') {
+			c->err_to_out = 1;
+			s += 4;
+			continue;
+		}
+		if (*s == '<') {
+			target = &c->in;
+			s++;
+		} else if (s[0] == '>' && s[1] == '>') {
+			target = &c->out;
+			c->append = 1;
+			s += 2;
+		} else if (*s == '>') {
+			target = &c->out;
+			c->append = 0;
+			s++;
+		} else if (s[0] == '2' && s[1] == '>') {
+			target = &c->err;
+			s += 2;
+		}
+		if (target) {
+			while (*s == ' ' || *s == '\t')
 				s++;
-			} else if (*s == '"') {
-				for (s++; *s && *s != '"';) {
-					if (*s == '$')
-						expand(&s, &w, end);
-					else if (*s == '\\' &&
-					         (s[1] == '"' || s[1] == '\\' || s[1] == '$'))
-						*w++ = s[1], s += 2;
-					else if (w < end)
-						*w++ = *s++;
-				}
-				if (!*s)
-					return -1;
-				s++;
-			} else if (*s == '\\' && s[1]) {
-				if (w < end)
-					*w++ = s[1];
-				s += 2;
-			} else if (*s == '$') {
-				expand(&s, &w, end);
-			} else {
-				if (w < end)
-					*w++ = *s;
-				s++;
+			if (!*s || strchr(";&|<>", *s)) {
+				fprintf(stderr, "sh: a redirection without a file name\n");
+				return -1;
 			}
+		} else if (c->argc == WORDS - 1) {
+			fprintf(stderr, "sh: too many words\n");
+			return -1;
 		}
-		*w++ = 0;
+		char *w = *wb;
+		if (read_word(&s, wb, end) < 0) {
+			fprintf(stderr, "sh: unclosed quote\n");
+			return -1;
+		}
+		if (target)
+			*target = w;
+		else
+			c->argv[c->argc++] = w;
 	}
-	argv[argc] = NULL;
+	c->argv[c->argc] = NULL;
 	*p = s;
-	*wb = w;
-	return argc;
+	return 0;
 }
 
 /* ---- jobs ---- */
@@ -276,38 +334,107 @@ static int builtin_wait(char **argv)
 
 /* ---- running ---- */
 
-static void run(char **argv, int background)
+/* Opens c's redirections over fds[3] (which start as the pipe ends or
+ * the shell's own); opened ones are recorded in mine[] for closing. */
+static int redirect(const struct cmd *c, int fds[3], int mine[3])
 {
-	pid_t pid = spawnv(argv[0], argv);
-	if (pid < 0) {
-		fprintf(stderr, "sh: %s: %s\n", argv[0],
-		        errno == ENOENT ? "command not found" : strerror(errno));
-		status = errno == ENOENT ? 127 : 126;
-		return;
+	if (c->in) {
+		int fd = open(c->in, O_RDONLY);
+		if (fd < 0) {
+			fprintf(stderr, "sh: %s: %s\n", c->in, strerror(errno));
+			return -1;
+		}
+		fds[0] = mine[0] = fd;
 	}
-	setpgid(pid, pid); /* a group of its own: the terminal's ^C goes there */
+	if (c->out) {
+		int fd = open(c->out, O_WRONLY | O_CREAT | (c->append ? O_APPEND : O_TRUNC), 0666);
+		if (fd < 0) {
+			fprintf(stderr, "sh: %s: %s\n", c->out, strerror(errno));
+			return -1;
+		}
+		fds[1] = mine[1] = fd;
+	}
+	if (c->err) {
+		int fd = open(c->err, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		if (fd < 0) {
+			fprintf(stderr, "sh: %s: %s\n", c->err, strerror(errno));
+			return -1;
+		}
+		fds[2] = mine[2] = fd;
+	} else if (c->err_to_out) {
+		fds[2] = fds[1];
+	}
+	return 0;
+}
+
+/* Runs n commands joined by pipes, each a process in one new process
+ * group (the first's pid); waits for them unless in the background. */
+static void run_pipeline(struct cmd *cmds, int n, int background)
+{
+	pid_t pids[WORDS], pgid = 0;
+	int spawned = 0, in = 0; /* the read end the next command takes, or 0 */
+	status = 0;
+	for (int i = 0; i < n; i++) {
+		int fds[3] = {in, 1, 2}, mine[3] = {-1, -1, -1}, pfd[2] = {-1, -1};
+		if (i + 1 < n && pipe(pfd) < 0) {
+			fprintf(stderr, "sh: pipe: %s\n", strerror(errno));
+			status = 1;
+			break;
+		}
+		if (pfd[1] >= 0)
+			fds[1] = pfd[1];
+		pid_t pid = -1;
+		if (redirect(&cmds[i], fds, mine) == 0) {
+			pid = spawnvfd(cmds[i].argv[0], cmds[i].argv, fds);
+			if (pid < 0) {
+				fprintf(stderr, "sh: %s: %s\n", cmds[i].argv[0],
+				        errno == ENOENT ? "command not found" : strerror(errno));
+				status = errno == ENOENT ? 127 : 126;
+			}
+		} else {
+			status = 1;
+		}
+		for (int k = 0; k < 3; k++)
+			if (mine[k] >= 0)
+				close(mine[k]);
+		if (in > 0)
+			close(in);
+		if (pfd[1] >= 0)
+			close(pfd[1]);
+		in = pfd[0] >= 0 ? pfd[0] : 0;
+		if (pid > 0) {
+			if (!pgid)
+				pgid = pid;
+			setpgid(pid, pgid); /* the terminal's ^C goes to the whole pipeline */
+			pids[spawned++] = pid;
+		}
+	}
+	if (in > 0)
+		close(in);
+	if (!spawned)
+		return;
 	if (background) {
-		last_bg = pid;
-		remember(pid, argv);
+		last_bg = pids[spawned - 1];
+		remember(last_bg, cmds[0].argv);
 		if (interactive)
-			printf("[%d]\n", pid);
-		status = 0;
+			printf("[%d]\n", last_bg);
 		return;
 	}
 	if (interactive)
-		tcsetpgrp(0, pid);
-	int st = 0;
-	pid_t got;
-	while ((got = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
-		;
+		tcsetpgrp(0, pgid);
+	for (int i = 0; i < spawned; i++) {
+		int st = 0;
+		pid_t got;
+		while ((got = waitpid(pids[i], &st, 0)) < 0 && errno == EINTR)
+			;
+		if (got < 0)
+			continue;
+		if (i == spawned - 1)
+			report(pids[i], st, 0,
+			       ""); /* the pipeline's status is its last command's */
+	}
 	if (interactive)
 		tcsetpgrp(0, getpgrp());
-	if (got < 0) {
-		fprintf(stderr, "sh: wait: %s\n", strerror(errno));
-		status = 127;
-		return;
-	}
-	report(pid, st, 0, "");
 }
 
 static int is_assignment(const char *w)
@@ -328,48 +455,63 @@ static void assign(const char *w)
 	setenv(name, eq + 1, 1);
 }
 
-/* Runs one command; returns 0, or 1 if the shell should exit. */
-static int command(char **argv, int argc, int background)
+/* Runs argv if it is built in (1; *done when the shell should exit), or
+ * says it is not (0). */
+static int builtin(char **argv, int argc, int *done)
 {
+	*done = 0;
 	if (argc == 0)
-		return 0;
+		return 1;
+	if (!strcmp(argv[0], "cd")) {
+		const char *dir = argv[1] ? argv[1] : getenv("HOME") ? getenv("HOME") : "/";
+		status = chdir(dir) == 0 ? 0 : 1;
+		if (status)
+			fprintf(stderr, "cd: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	if (!strcmp(argv[0], "pwd")) {
+		char buf[FS_PATH_MAX + 1];
+		status = getcwd(buf, sizeof buf) ? (printf("%s\n", buf), 0) : 1;
+		return 1;
+	}
 	if (!strcmp(argv[0], "exit")) {
 		if (argv[1])
 			status = (int)strtol(argv[1], NULL, 0) & 0xff;
+		*done = 1;
 		return 1;
 	}
 	if (!strcmp(argv[0], "wait")) {
 		status = builtin_wait(argv);
-		return 0;
+		return 1;
 	}
 	if (!strcmp(argv[0], "jobs")) {
 		for (int i = 0; i < JOBS; i++)
 			if (jobs[i].pid && !jobs[i].ended)
 				printf("[%d] Running\t%s\n", jobs[i].pid, jobs[i].cmd);
 		status = 0;
-		return 0;
+		return 1;
 	}
 	if (!strcmp(argv[0], "export") || is_assignment(argv[0])) {
 		for (int i = !strcmp(argv[0], "export"); argv[i]; i++)
 			if (is_assignment(argv[i]))
 				assign(argv[i]);
 		status = 0;
-		return 0;
+		return 1;
 	}
 	if (!strcmp(argv[0], "unset")) {
 		for (int i = 1; argv[i]; i++)
 			unsetenv(argv[i]);
 		status = 0;
-		return 0;
+		return 1;
 	}
 	if (!strcmp(argv[0], "help")) {
-		printf("built in: exit [N], wait [PID...], jobs, export NAME=VALUE, unset NAME\n"
+		printf("built in: cd [DIR], pwd, exit [N], wait [PID...], jobs, export NAME=VALUE, "
+		       "unset NAME\n"
 		       "programs: echo true false sleep ps kill poweroff sh loop fault ...\n"
 		       "cmd & runs in the background; ^C stops the foreground job\n");
 		status = 0;
-		return 0;
+		return 1;
 	}
-	run(argv, background);
 	return 0;
 }
 
@@ -407,14 +549,33 @@ int main(int argc, char **argv)
 		char *wb = wordbuf;
 		int done = 0;
 		while (*p && !done) {
-			char *words[WORDS], sep;
-			int n = split(&p, words, &wb, &sep);
-			if (n < 0) {
-				fprintf(stderr, "sh: unclosed quote\n");
+			static struct cmd cmds[8];
+			int n = 0, bad = 0;
+			do {
+				if (n == 8 || parse_command(&p, &cmds[n], &wb) < 0) {
+					if (n == 8)
+						fprintf(stderr, "sh: a pipeline of more than 8\n");
+					bad = 1;
+					break;
+				}
+				n++;
+			} while (cmds[n - 1].sep == '|');
+			if (bad) {
 				status = 2;
 				break;
 			}
-			done = command(words, n, sep == '&');
+			struct cmd *last = &cmds[n - 1];
+			if (n == 1 && !last->in && !last->out && !last->err &&
+			    builtin(last->argv, last->argc, &done))
+				continue;
+			if (cmds[0].argc == 0 || last->argc == 0) {
+				if (n > 1 || cmds[0].in || cmds[0].out) {
+					fprintf(stderr, "sh: a command is missing\n");
+					status = 2;
+				}
+				continue;
+			}
+			run_pipeline(cmds, n, last->sep == '&');
 		}
 		if (done || argc > 2)
 			break;

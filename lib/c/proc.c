@@ -163,9 +163,12 @@ int sprig_fork_call(uint32_t eip, uint32_t esp, uint32_t shared)
 }
 
 /* A forked child's first steps: its own door to proc, its own descriptors. */
+void sprig_file_forked(void);
+
 void sprig_fork_child(void)
 {
 	door_bind_remote(&procb, sprig_start_door);
+	sprig_file_forked();
 	if (fetch_start() < 0)
 		fd_reset(NULL, 0);
 }
@@ -229,6 +232,31 @@ pid_t spawnv(const char *path, char *const argv[])
 	if (err >= 0) {
 		struct door_io io = {packed, (uint32_t)n, NULL, 0, 0, -1, 0, -1, 0};
 		err = proc_spawn(&procb, &(struct proc_spawn_in){0}, &(struct proc_none){0}, &io);
+	}
+	return err < 0 ? fail(err) : err;
+}
+
+/* spawnv, with the child's descriptors 0, 1 and 2 being fds[0..2] of
+ * ours, and no other (posix_spawn's file actions, in their simplest form). */
+pid_t spawnvfd(const char *path, char *const argv[], const int fds[3])
+{
+	int err = need_proc();
+	int n = err < 0 ? err : pack(packed, sizeof packed, path, argv, environ);
+	if (n < 0)
+		return fail(n);
+	struct proc_none none;
+	struct door_io io = DOOR_IO_NONE;
+	err = proc_stage(&procb, &(struct proc_stage_in){-1}, &none, &io);
+	for (int fd = 0; fd < 3 && err >= 0; fd++) {
+		int door = fd_door(fds[fd]);
+		if (door < 0)
+			continue;
+		io = (struct door_io){NULL, 0, NULL, 0, 0, door, 0, -1, 0};
+		err = proc_stage(&procb, &(struct proc_stage_in){fd}, &none, &io);
+	}
+	if (err >= 0) {
+		io = (struct door_io){packed, (uint32_t)n, NULL, 0, 0, -1, 0, -1, 0};
+		err = proc_spawn(&procb, &(struct proc_spawn_in){0}, &none, &io);
 	}
 	return err < 0 ? fail(err) : err;
 }

@@ -321,7 +321,8 @@ static int fork_impl(void *obj, const struct proc_fork_in *in, struct proc_none 
 	p->start_size = parent->start_size;
 	p->start.argc = parent->start.argc;
 	p->start.envc = parent->start.envc;
-	int err = in->shared ? dom_clone_shared(parent->dom, p->name) : dom_clone(parent->dom, p->name);
+	int err = in->shared ? dom_clone_shared(parent->dom, p->name)
+	                     : dom_clone(parent->dom, p->name);
 	if (err >= 0) {
 		int dom = err;
 		err = launch(p, parent, dom, in->eip, in->esp, 0);
@@ -662,6 +663,9 @@ int main(int argc, char **argv)
 		       strerror(-console));
 		return 1;
 	}
+	n = pack_args(args, sizeof args, "fs");
+	if (!boot_spawn(args, n, console, -1, 0, 0))
+		printf("proc: no file system\n");
 	char line[300];
 	snprintf(line, sizeof line, "%s%s", init, init_line);
 	n = pack_args(args, sizeof args, line);

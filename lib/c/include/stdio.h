@@ -65,6 +65,9 @@ int ferror(FILE *f);
 void clearerr(FILE *f);
 int fileno(FILE *f);
 FILE *fdopen(int fd, const char *mode);
+FILE *fopen(const char *path, const char *mode); /* lib/c/file.c */
+int remove(const char *path);
+int rename(const char *from, const char *to);
 int fclose(FILE *f);
 void perror(const char *s);
 
