@@ -35,9 +35,14 @@ struct gate {
 
 _Static_assert(sizeof(struct gate) == 8, "IDT gate is 8 bytes");
 _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
-_Static_assert(offsetof(struct trapframe, trapno) == 44, "trapasm.S frame layout");
-_Static_assert(offsetof(struct trapframe, eip) == 52, "trapasm.S frame layout");
-_Static_assert(sizeof(struct sysframe) == 36, "sysenter frame layout");
+_Static_assert(offsetof(struct trapframe, gs) == 32 && offsetof(struct trapframe, trapno) == 48 &&
+                       offsetof(struct trapframe, eip) == 56,
+               "trapasm.S frame layout: pushal, then the segments");
+_Static_assert(offsetof(struct sysframe, eip) == offsetof(struct sysregs, edx) &&
+                       offsetof(struct sysframe, esp) == offsetof(struct sysregs, ecx) &&
+                       offsetof(struct sysframe, eax) == offsetof(struct sysregs, eax) &&
+                       sizeof(struct sysframe) == 40,
+               "sysenter frame layout: pushal, then GS and FS");
 _Static_assert(offsetof(struct tss, esp0) == 4, "sysenter_entry reads esp0 at 4(%esp)");
 _Static_assert(SEG_KCODE + 8 == SEG_KDATA && SEG_KCODE + 16 == (SEG_UCODE & ~3) &&
                        SEG_KCODE + 24 == (SEG_UDATA & ~3),

@@ -213,7 +213,7 @@ door_fast_return_switch:
 	cmpl %ebp, %esi
 	je 3f
 	movl %ebp, %cr3
-3:	subl $36, %ebx                         /* c's frame: its eip, esp, FS, GS */
+3:	subl $SF_SIZE, %ebx                    /* c's frame: its eip, esp, FS, GS */
 	movl SF_FS(%ebx), %edx
 	movl %edx, %fs
 	movl SF_GS(%ebx), %edx

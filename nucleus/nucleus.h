@@ -67,25 +67,30 @@ static inline void cpu_set_kstack(uint32_t top)
 }
 int cpu_has_sysenter(void);
 
-/* trap.c. The frame pushed by the trap stubs (trapasm.S), lowest address
- * first; its first five words have the layout of struct sysregs. */
+/* trap.c. The general registers as pushal leaves them, lowest address
+ * first: the first eight words of both entry frames (trapasm.S), so one
+ * system-call dispatcher reads either. kesp is the nucleus's esp at the
+ * pushal; popal skips it. */
 struct sysregs {
-	uint32_t eax, ebx, esi, edi, ebp;
+	uint32_t edi, esi, ebp, kesp, ebx, edx, ecx, eax;
 };
 
+/* The frame pushed by the trap stubs. */
 struct trapframe {
-	uint32_t eax, ebx, esi, edi, ebp, ecx, edx;
+	uint32_t edi, esi, ebp, kesp, ebx, edx, ecx, eax;
 	uint32_t gs, fs, es, ds;
 	uint32_t trapno, err;
 	uint32_t eip, cs, eflags;
 	uint32_t esp, ss; /* only when coming from user mode */
 };
 
-/* The frame pushed by the sysenter entry. */
+/* The frame pushed by the sysenter entry: sysenter brings the user's eip
+ * in edx and esp in ecx, and sysexit takes them back from there. */
 struct sysframe {
-	uint32_t eax, ebx, esi, edi, ebp;
+	uint32_t edi, esi, ebp, kesp, ebx;
 	uint32_t eip, esp; /* the user's edx and ecx */
-	uint32_t gs, fs;   /* restored by sysexit_ret: another thread may have changed them */
+	uint32_t eax;
+	uint32_t gs, fs; /* restored by sysexit_ret: another thread may have changed them */
 };
 
 void trap(struct trapframe *tf);

@@ -43,15 +43,16 @@
 #define DOOR_REFS_OFF   24
 
 /* struct sysframe */
-#define SF_EAX 0
-#define SF_EBX 4
-#define SF_ESI 8
-#define SF_EDI 12
-#define SF_EBP 16
-#define SF_EIP 20
-#define SF_ESP 24
-#define SF_GS  28
-#define SF_FS  32
+#define SF_EDI  0
+#define SF_ESI  4
+#define SF_EBP  8
+#define SF_EBX  16
+#define SF_EIP  20
+#define SF_ESP  24
+#define SF_EAX  28
+#define SF_GS   32
+#define SF_FS   36
+#define SF_SIZE 40
 
 /* enum thread_state, enum door_wait, DOOR_MODE_* */
 #define TS_RUNNING    2
@@ -100,6 +101,7 @@ OFFSET_IS(SF_EIP, struct sysframe, eip);
 OFFSET_IS(SF_ESP, struct sysframe, esp);
 OFFSET_IS(SF_GS, struct sysframe, gs);
 OFFSET_IS(SF_FS, struct sysframe, fs);
+_Static_assert(SF_SIZE == sizeof(struct sysframe), "SF_SIZE");
 _Static_assert(offsetof(struct list_node, next) == 0 && offsetof(struct list_node, prev) == 4,
                "list_node layout");
 _Static_assert(TS_RUNNING == THREAD_RUNNING && TS_BLOCKED == THREAD_BLOCKED, "thread states");

@@ -4,9 +4,10 @@
  *
  * Vectors 0-47 and 0x80 enter through a stub that pushes an error code (0
  * when the CPU pushes none) and the vector number, then alltraps builds a
- * struct trapframe (nucleus.h: eax ebx esi edi ebp ecx edx gs fs es ds, lowest
- * first), loads DS and ES and calls trap(tf). trapret undoes it and irets;
- * new user threads start there too.
+ * struct trapframe (nucleus.h, lowest first: pushal's edi esi ebp esp ebx
+ * edx ecx eax, then gs fs es ds), loads
+ * DS and ES and calls trap(tf). trapret undoes it and irets; new user
+ * threads start there too.
  *
  * Segment registers. Whenever the nucleus runs, DS and ES hold the flat
  * user data segment (SEG_UDATA: DPL 3, base 0, so the nucleus may use it);
@@ -25,8 +26,10 @@
  * instruction: it lands on the entry stack and trap() clears TF and comes
  * back; the traps after the next instructions land on the thread's stack
  * and are ignored the same way, until the popfl clears TF, NT, AC and DF.
- * The entry pushes a struct sysframe, loads DS and ES, calls
- * syscall_sysenter(f) and leaves by sysexit at sysexit_ret; when eax has
+ * The entry pushes a struct sysframe (FS, GS, then pushal, which puts the
+ * user's eip and esp where sysexit wants them back: edx and ecx), loads DS
+ * and ES, calls syscall_sysenter(f) and leaves by sysexit at sysexit_ret
+ * (popal); when eax has
  * its top bit set (DOOR_FAST) it jumps to the door fast path instead
  * (fastpath.S), with the frame at esp.
  */
@@ -93,13 +96,7 @@ alltraps:
 	pushl %es
 	pushl %fs
 	pushl %gs
-	pushl %edx
-	pushl %ecx
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %ebx
-	pushl %eax
+	pushal
 	movw $0x23, %ax                /* SEG_UDATA: see the top of the file */
 	movw %ax, %ds
 	movw %ax, %es
@@ -108,13 +105,7 @@ alltraps:
 	addl $4, %esp
 	.globl trapret
 trapret:
-	popl %eax
-	popl %ebx
-	popl %esi
-	popl %edi
-	popl %ebp
-	popl %ecx
-	popl %edx
+	popal
 	popl %gs
 	popl %fs
 	popl %es
@@ -131,16 +122,10 @@ sysenter_entry:
 sysenter_flags_clean:
 	pushl %fs                      /* struct sysframe, highest field first */
 	pushl %gs
-	pushl %ecx
-	pushl %edx
+	pushal                         /* the user's eip and esp in the edx and ecx slots */
 	movl $0x23, %edx               /* DS and ES: SEG_UDATA, whatever the user */
 	movl %edx, %ds                 /* left in them */
 	movl %edx, %es
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %ebx
-	pushl %eax
 	testl %eax, %eax               /* DOOR_FAST set: a door call or return */
 	js door_fast
 	pushl %esp
@@ -148,13 +133,7 @@ sysenter_flags_clean:
 	addl $4, %esp
 	.globl sysexit_ret
 sysexit_ret:
-	popl %eax
-	popl %ebx
-	popl %esi
-	popl %edi
-	popl %ebp
-	popl %edx                      /* return address */
-	popl %ecx                      /* user stack */
+	popal                          /* edx = return address, ecx = user stack */
 	popl %gs                       /* the thread's own: another thread's may be loaded */
 	popl %fs
 	sti                            /* takes effect after sysexit */
@@ -196,9 +175,9 @@ exit_to_door_entry:
 	pushl $0x202
 	pushl $0x1b
 	pushl %ebx
-	movl 4(%edx), %ebx
-	movl 8(%edx), %esi
-	movl 12(%edx), %edi
-	movl 16(%edx), %ebp
+	movl 16(%edx), %ebx            /* struct sysframe: edi esi ebp - ebx */
+	movl 4(%edx), %esi
+	movl (%edx), %edi
+	movl 8(%edx), %ebp
 	xorl %edx, %edx
 	iret
