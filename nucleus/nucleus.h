@@ -97,6 +97,7 @@ void trap(struct trapframe *tf);
 void trapret(void);
 void sysexit_ret(void);
 void sysenter_entry(void);
+void sysenter_entry_c(void); /* the same with fastpath=c: door_fast_use_c */
 __attribute__((noreturn)) void exit_via_trapframe(struct trapframe *tf);
 __attribute__((noreturn)) void exit_via_sysframe(struct sysframe *f);
 __attribute__((noreturn)) void exit_to_door_entry(uint32_t datum, uint32_t flags,
@@ -137,7 +138,6 @@ struct thread {
 	struct context *ctx; /* saved stack pointer while switched out */
 	enum thread_state state;
 	int id;
-	int quantum;              /* ticks left in this time slice */
 	uint32_t work;            /* THREAD_WORK_*: to do before returning to user mode */
 	int wake_result;          /* what the blocking call returns */
 	struct domain *dom;       /* NULL for nucleus threads */
@@ -275,10 +275,10 @@ void irqline_interrupt(int line);
 
 /* Makes next the running thread: its nucleus stack, address space and I/O
  * bitmap (a nucleus thread keeps whichever are loaded). No context switch; next
- * runs out the current time slice, as the same shuttle would. */
+ * runs out the current time slice (the CPU's, sched.c), as the same shuttle
+ * would. */
 static inline void sched_become(struct thread *next)
 {
-	next->quantum = current->quantum;
 	current = next;
 	next->state = THREAD_RUNNING;
 	cpu_set_kstack(next->kstack_top);

@@ -10,11 +10,10 @@
 
 /* struct thread, and its struct door_thread at T_DT */
 #define T_STATE      4
-#define T_QUANTUM    12
-#define T_WORK       16
-#define T_DOM        24
-#define T_KSTACK_TOP 64
-#define T_DT         84
+#define T_WORK       12
+#define T_DOM        20
+#define T_KSTACK_TOP 60
+#define T_DT         80
 #define T_WAIT       (T_DT + 0)
 #define T_MODE       (T_DT + 4)
 #define T_LINK       (T_DT + 8)
@@ -34,6 +33,9 @@
 #define DOM_POOL_CALLS   (3676 + 8)
 #define DOM_POOL_UPCALLS (3676 + 16)
 #define DOM_IO_HI        3812 /* io_hi: non-zero if it has ports */
+
+/* cpu.c's processor tables: tss.esp0, which fastpath.S sets directly */
+#define CPU_TSS_ESP0 (48 + 2048 + 1024 + 4)
 
 /* struct door */
 #define DOOR_SERVER_OFF 8
@@ -66,7 +68,6 @@
 #ifndef __ASSEMBLER__
 #define OFFSET_IS(off, type, field) _Static_assert((off) == offsetof(type, field), #off)
 OFFSET_IS(T_STATE, struct thread, state);
-OFFSET_IS(T_QUANTUM, struct thread, quantum);
 OFFSET_IS(T_WORK, struct thread, work);
 OFFSET_IS(T_DOM, struct thread, dom);
 OFFSET_IS(T_KSTACK_TOP, struct thread, kstack_top);

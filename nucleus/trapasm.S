@@ -30,8 +30,9 @@
  * user's eip and esp where sysexit wants them back: edx and ecx), loads DS
  * and ES, calls syscall_sysenter(f) and leaves by sysexit at sysexit_ret
  * (popal); when eax has
- * its top bit set (DOOR_FAST) it jumps to the door fast path instead
- * (fastpath.S), with the frame at esp.
+ * its top bit set (DOOR_FAST) it jumps at once to the door fast path
+ * (fastpath.S), which builds the same frame. sysenter_entry_c, the MSR's
+ * entry with fastpath=c, sends DOOR_FAST requests to the C reference.
  */
 #include "boot/layout.h"
 
@@ -113,9 +114,30 @@ trapret:
 	addl $8, %esp                  /* vector and error code */
 	iret
 
+/* fastpath=c: the MSR's entry instead of sysenter_entry (door_fast_use_c).
+ * The same, but a DOOR_FAST request goes to the C reference. */
+	.globl sysenter_entry_c
+sysenter_entry_c:
+	movl 4(%esp), %esp
+	pushl $2
+	popfl
+	pushl %fs
+	pushl %gs
+	pushal
+	movl $0x23, %edx
+	movl %edx, %ds
+	movl %edx, %es
+	testl %eax, %eax
+	jns sysenter_syscall
+	testl $0x40000000, %eax        /* DOOR_FAST_RETURN */
+	jnz door_fast_return_c
+	jmp door_fast_call_c
+
 	.globl sysenter_entry
 sysenter_entry:
 	movl 4(%esp), %esp             /* tss.esp0, just above: this thread's stack top */
+	testl %eax, %eax               /* DOOR_FAST set: a door call or return, for */
+	js door_fast_entry             /* the fast path (fastpath.S), which builds its frame */
 	pushl $2                       /* sysenter leaves TF, NT, AC and DF as the */
 	popfl                          /* user set them: start from clean flags */
 	.globl sysenter_flags_clean
@@ -126,8 +148,7 @@ sysenter_flags_clean:
 	movl $0x23, %edx               /* DS and ES: SEG_UDATA, whatever the user */
 	movl %edx, %ds                 /* left in them */
 	movl %edx, %es
-	testl %eax, %eax               /* DOOR_FAST set: a door call or return */
-	js door_fast
+sysenter_syscall:
 	pushl %esp
 	call syscall_sysenter
 	addl $4, %esp
@@ -138,11 +159,6 @@ sysexit_ret:
 	popl %fs
 	sti                            /* takes effect after sysexit */
 	sysexit
-door_fast:                             /* fastpath.S, or its C reference */
-	testl $0x40000000, %eax        /* DOOR_FAST_RETURN */
-	jnz 2f
-	jmp *door_fast_vectors
-2:	jmp *door_fast_vectors+4
 
 /* exit_via_trapframe(tf), exit_via_sysframe(f): leave for user mode through
  * a frame anywhere in memory; whatever the stack held is abandoned. */

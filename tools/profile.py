@@ -26,8 +26,9 @@ import gdb
 STAGES = ["client", "entry", "call", "switch", "server", "return", "exit", "other"]
 NUCLEUS_STAGE = {
     "sysenter_entry": "entry",
+    "sysenter_entry_c": "entry",
     "sysenter_flags_clean": "entry",
-    "door_fast": "entry",
+    "door_fast_entry": "entry",
     "door_fast_call_asm": "call",
     "door_fast_call_c": "call",
     "door_fast_call": "call",
