@@ -35,9 +35,14 @@ struct gate {
 
 _Static_assert(sizeof(struct gate) == 8, "IDT gate is 8 bytes");
 _Static_assert(sizeof(struct tss) == 104, "TSS is 104 bytes");
-_Static_assert(offsetof(struct trapframe, trapno) == 44, "trapasm.S frame layout");
-_Static_assert(offsetof(struct trapframe, eip) == 52, "trapasm.S frame layout");
-_Static_assert(sizeof(struct sysframe) == 36, "sysenter frame layout");
+_Static_assert(offsetof(struct trapframe, gs) == 32 && offsetof(struct trapframe, trapno) == 48 &&
+                       offsetof(struct trapframe, eip) == 56,
+               "trapasm.S frame layout: pushal, then the segments");
+_Static_assert(offsetof(struct sysframe, eip) == offsetof(struct sysregs, edx) &&
+                       offsetof(struct sysframe, esp) == offsetof(struct sysregs, ecx) &&
+                       offsetof(struct sysframe, eax) == offsetof(struct sysregs, eax) &&
+                       sizeof(struct sysframe) == 40,
+               "sysenter frame layout: pushal, then GS and FS");
 _Static_assert(offsetof(struct tss, esp0) == 4, "sysenter_entry reads esp0 at 4(%esp)");
 _Static_assert(SEG_KCODE + 8 == SEG_KDATA && SEG_KCODE + 16 == (SEG_UCODE & ~3) &&
                        SEG_KCODE + 24 == (SEG_UDATA & ~3),
@@ -58,7 +63,7 @@ extern void trap128(void);
  * IDT). sysenter_entry reads tss.esp0 at a fixed offset above it.
  */
 #define ENTRY_STACK_WORDS 256
-static struct {
+struct {
 	uint64_t gdt[6];
 	struct gate idt[256];
 	uint32_t entry_stack[ENTRY_STACK_WORDS];
@@ -68,8 +73,9 @@ static struct {
 	int sysenter;
 	/* Bytes [io_lo, io_hi) of iomap hold io_owner's bits; the rest are ones. */
 	uint32_t io_lo, io_hi;
-} cpu;
+} cpu; /* not static: fastpath.S writes tss.esp0 (CPU_TSS_ESP0) */
 
+_Static_assert(offsetof(__typeof__(cpu), tss.esp0) == CPU_TSS_ESP0, "offsets.h: CPU_TSS_ESP0");
 _Static_assert(offsetof(__typeof__(cpu), tss) ==
                        offsetof(__typeof__(cpu), entry_stack) + sizeof cpu.entry_stack,
                "the sysenter entry stack ends at the TSS");
@@ -148,6 +154,15 @@ void cpu_init(void)
 }
 
 uint32_t *cpu_esp0 = &cpu.tss.esp0;
+
+/* From now on the sysenter entry sends fast door calls and returns to the
+ * C reference (doorcall.c) instead of fastpath.S: the "fastpath=c" boot
+ * option, for tests that compare the two. */
+void door_fast_use_c(void)
+{
+	if (cpu.sysenter)
+		wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry_c);
+}
 uint16_t *cpu_iomap = &cpu.tss.iomap;
 
 /* Byte i of domain d's bitmap (ones where it has no bitmap page). */

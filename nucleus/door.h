@@ -116,7 +116,8 @@ struct door_thread {
 	enum door_wait wait;
 	int mode;                /* DOOR_MODE_*: how it entered, so how it leaves */
 	struct list_node link;   /* on a pool's idle or callers list */
-	struct door *calling;    /* caller: the door called */
+	struct door *calling;    /* caller: the door called, held while queued; NULL */
+	                         /* once the call has started */
 	struct thread *caller;   /* server: the thread served, NULL if gone */
 	struct thread *callee;   /* caller: the server thread, NULL while queued */
 	struct door_request req; /* caller: the request */
@@ -169,8 +170,9 @@ void shuttle_interrupt(struct thread *t);
 void door_fast_call(struct sysframe *f);
 void door_fast_return(struct sysframe *f);
 
-/* fastpath.S: the same two in assembly, which the sysenter entry takes
- * unless door_fast_use_c() was called (the "fastpath=c" boot option). */
+/* fastpath.S has the same two in assembly, which the sysenter entry takes
+ * unless door_fast_use_c() (cpu.c) was called: the "fastpath=c" boot
+ * option. */
 void door_fast_use_c(void);
 int door_sys_call(int id, uint32_t argp, int mode);
 int door_sys_return(uint32_t resultp, uint32_t esp, int mode);

@@ -264,7 +264,8 @@ static void finish_call(struct thread *c, int result)
 	}
 	c->dt.callee = NULL;
 	c->dt.wait = DW_NONE;
-	door_put(c->dt.calling);
+	if (c->dt.calling) /* it was still queued */
+		door_put(c->dt.calling);
 	c->dt.calling = NULL;
 }
 
@@ -305,6 +306,8 @@ static int take_work(struct thread *s, struct trapframe *tf)
 		        list_entry(list_pop_front(&pool->callers), struct thread, dt.link);
 		int err = deliver_call(c, s, c->dt.calling, tf);
 		if (err == 0) {
+			door_put(c->dt.calling); /* the queue's hold: the call has started */
+			c->dt.calling = NULL;
 			link_call(c, s);
 			return 1;
 		}
@@ -346,9 +349,9 @@ static int call_door(struct thread *c, struct door *d, int mode)
 	if (c->work & (THREAD_WORK_KILLED | THREAD_WORK_SIGNAL))
 		return -EINTR;
 	c->dt.mode = mode;
-	c->dt.calling = d;
-	door_get(d);
 	if (list_empty(&sd->pool.idle)) {
+		c->dt.calling = d; /* held while queued */
+		door_get(d);
 		c->dt.wait = DW_QUEUED;
 		list_push_back(&sd->pool.callers, &c->dt.link);
 		c->state = THREAD_BLOCKED;
@@ -358,8 +361,6 @@ static int call_door(struct thread *c, struct door *d, int mode)
 	int err = deliver_call(c, s, d, thread_trapframe(s));
 	if (err) {
 		pool_push(&sd->pool, s);
-		door_put(d);
-		c->dt.calling = NULL;
 		return err;
 	}
 	link_call(c, s);
@@ -460,9 +461,7 @@ void door_fast_call(struct sysframe *f)
 	c->state = THREAD_BLOCKED;
 	c->dt.mode = DOOR_MODE_FAST;
 	c->dt.wait = DW_CALL;
-	c->dt.calling = d;
 	c->dt.callee = s;
-	door_get(d);
 	s->dt.wait = DW_NONE;
 	s->dt.caller = c;
 	s->dt.shuttle = c->dt.shuttle;
@@ -513,7 +512,6 @@ void door_fast_return(struct sysframe *f)
 	struct sysframe *cf = thread_sysframe(c);
 	cf->eax = FAST_SIZE_FIELD(op);
 	cf->ebx = f->ebx, cf->esi = f->esi, cf->edi = f->edi, cf->ebp = f->ebp;
-	door_put(c->dt.calling);
 	c->dt.wait = DW_NONE;
 	c->dt.callee = NULL;
 	s->dt.caller = NULL;
@@ -667,11 +665,7 @@ void door_thread_killed(struct thread *t)
 		door_put(t->dt.calling);
 		t->dt.calling = NULL;
 		break;
-	case DW_CALL:
-		shuttle_split_below(t);
-		door_put(t->dt.calling);
-		t->dt.calling = NULL;
-		break;
+	case DW_CALL: shuttle_split_below(t); break;
 	case DW_NONE: return;
 	}
 	t->dt.wait = DW_NONE;

@@ -67,31 +67,37 @@ static inline void cpu_set_kstack(uint32_t top)
 }
 int cpu_has_sysenter(void);
 
-/* trap.c. The frame pushed by the trap stubs (trapasm.S), lowest address
- * first; its first five words have the layout of struct sysregs. */
+/* trap.c. The general registers as pushal leaves them, lowest address
+ * first: the first eight words of both entry frames (trapasm.S), so one
+ * system-call dispatcher reads either. kesp is the nucleus's esp at the
+ * pushal; popal skips it. */
 struct sysregs {
-	uint32_t eax, ebx, esi, edi, ebp;
+	uint32_t edi, esi, ebp, kesp, ebx, edx, ecx, eax;
 };
 
+/* The frame pushed by the trap stubs. */
 struct trapframe {
-	uint32_t eax, ebx, esi, edi, ebp, ecx, edx;
+	uint32_t edi, esi, ebp, kesp, ebx, edx, ecx, eax;
 	uint32_t gs, fs, es, ds;
 	uint32_t trapno, err;
 	uint32_t eip, cs, eflags;
 	uint32_t esp, ss; /* only when coming from user mode */
 };
 
-/* The frame pushed by the sysenter entry. */
+/* The frame pushed by the sysenter entry: sysenter brings the user's eip
+ * in edx and esp in ecx, and sysexit takes them back from there. */
 struct sysframe {
-	uint32_t eax, ebx, esi, edi, ebp;
+	uint32_t edi, esi, ebp, kesp, ebx;
 	uint32_t eip, esp; /* the user's edx and ecx */
-	uint32_t gs, fs;   /* restored by sysexit_ret: another thread may have changed them */
+	uint32_t eax;
+	uint32_t gs, fs; /* restored by sysexit_ret: another thread may have changed them */
 };
 
 void trap(struct trapframe *tf);
 void trapret(void);
 void sysexit_ret(void);
 void sysenter_entry(void);
+void sysenter_entry_c(void); /* the same with fastpath=c: door_fast_use_c */
 __attribute__((noreturn)) void exit_via_trapframe(struct trapframe *tf);
 __attribute__((noreturn)) void exit_via_sysframe(struct sysframe *f);
 __attribute__((noreturn)) void exit_to_door_entry(uint32_t datum, uint32_t flags,
@@ -132,7 +138,6 @@ struct thread {
 	struct context *ctx; /* saved stack pointer while switched out */
 	enum thread_state state;
 	int id;
-	int quantum;              /* ticks left in this time slice */
 	uint32_t work;            /* THREAD_WORK_*: to do before returning to user mode */
 	int wake_result;          /* what the blocking call returns */
 	struct domain *dom;       /* NULL for nucleus threads */
@@ -270,10 +275,10 @@ void irqline_interrupt(int line);
 
 /* Makes next the running thread: its nucleus stack, address space and I/O
  * bitmap (a nucleus thread keeps whichever are loaded). No context switch; next
- * runs out the current time slice, as the same shuttle would. */
+ * runs out the current time slice (the CPU's, sched.c), as the same shuttle
+ * would. */
 static inline void sched_become(struct thread *next)
 {
-	next->quantum = current->quantum;
 	current = next;
 	next->state = THREAD_RUNNING;
 	cpu_set_kstack(next->kstack_top);

@@ -10,11 +10,10 @@
 
 /* struct thread, and its struct door_thread at T_DT */
 #define T_STATE      4
-#define T_QUANTUM    12
-#define T_WORK       16
-#define T_DOM        24
-#define T_KSTACK_TOP 64
-#define T_DT         84
+#define T_WORK       12
+#define T_DOM        20
+#define T_KSTACK_TOP 60
+#define T_DT         80
 #define T_WAIT       (T_DT + 0)
 #define T_MODE       (T_DT + 4)
 #define T_LINK       (T_DT + 8)
@@ -35,6 +34,9 @@
 #define DOM_POOL_UPCALLS (4188 + 16)
 #define DOM_IO_HI        4324 /* io_hi: non-zero if it has ports */
 
+/* cpu.c's processor tables: tss.esp0, which fastpath.S sets directly */
+#define CPU_TSS_ESP0 (48 + 2048 + 1024 + 4)
+
 /* struct door */
 #define DOOR_SERVER_OFF 8
 #define DOOR_ENTRY_OFF  12
@@ -43,15 +45,16 @@
 #define DOOR_REFS_OFF   24
 
 /* struct sysframe */
-#define SF_EAX 0
-#define SF_EBX 4
-#define SF_ESI 8
-#define SF_EDI 12
-#define SF_EBP 16
-#define SF_EIP 20
-#define SF_ESP 24
-#define SF_GS  28
-#define SF_FS  32
+#define SF_EDI  0
+#define SF_ESI  4
+#define SF_EBP  8
+#define SF_EBX  16
+#define SF_EIP  20
+#define SF_ESP  24
+#define SF_EAX  28
+#define SF_GS   32
+#define SF_FS   36
+#define SF_SIZE 40
 
 /* enum thread_state, enum door_wait, DOOR_MODE_* */
 #define TS_RUNNING    2
@@ -65,7 +68,6 @@
 #ifndef __ASSEMBLER__
 #define OFFSET_IS(off, type, field) _Static_assert((off) == offsetof(type, field), #off)
 OFFSET_IS(T_STATE, struct thread, state);
-OFFSET_IS(T_QUANTUM, struct thread, quantum);
 OFFSET_IS(T_WORK, struct thread, work);
 OFFSET_IS(T_DOM, struct thread, dom);
 OFFSET_IS(T_KSTACK_TOP, struct thread, kstack_top);
@@ -100,6 +102,7 @@ OFFSET_IS(SF_EIP, struct sysframe, eip);
 OFFSET_IS(SF_ESP, struct sysframe, esp);
 OFFSET_IS(SF_GS, struct sysframe, gs);
 OFFSET_IS(SF_FS, struct sysframe, fs);
+_Static_assert(SF_SIZE == sizeof(struct sysframe), "SF_SIZE");
 _Static_assert(offsetof(struct list_node, next) == 0 && offsetof(struct list_node, prev) == 4,
                "list_node layout");
 _Static_assert(TS_RUNNING == THREAD_RUNNING && TS_BLOCKED == THREAD_BLOCKED, "thread states");

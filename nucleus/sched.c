@@ -27,6 +27,8 @@ static struct {
 	struct list_node sleepers; /* by wake_tick, earliest first */
 	struct thread *idle;
 	struct thread *dead; /* exited, its stack still in use */
+	int quantum;         /* ticks left in the running time slice, whoever runs it: a
+	                      * door call hands the CPU on without a new slice */
 } sched;
 
 void sched_make_runnable(struct thread *t)
@@ -71,13 +73,13 @@ static void switch_to(struct thread *next, struct context **save)
 	need_resched = 0;
 	if (next == prev) {
 		next->state = THREAD_RUNNING;
-		next->quantum = QUANTUM_TICKS;
+		sched.quantum = QUANTUM_TICKS;
 		return;
 	}
 	if (prev->state == THREAD_DEAD)
 		sched.dead = prev;
 	sched_become(next);
-	next->quantum = QUANTUM_TICKS; /* a scheduler decision: a fresh slice */
+	sched.quantum = QUANTUM_TICKS; /* a scheduler decision: a fresh slice */
 	swtch(save ? save : &discard, next->ctx);
 	sched_finish_switch();
 }
@@ -121,7 +123,7 @@ void sched_run_direct(struct thread *next)
 void sched_tick(void)
 {
 	shuttle_charge_tick(current);
-	if (--current->quantum <= 0)
+	if (--sched.quantum <= 0)
 		need_resched = 1;
 	uint64_t now = timer_ticks();
 	while (!list_empty(&sched.sleepers)) {

@@ -51,7 +51,7 @@ extern const char sysenter_flags_clean[];
  * Drop the flag and go on. */
 static int sysenter_single_step(struct trapframe *tf)
 {
-	if (tf->trapno != T_DEBUG || tf->eip < (uint32_t)sysenter_entry ||
+	if (tf->trapno != T_DEBUG || tf->eip < (uint32_t)sysenter_entry_c ||
 	    tf->eip > (uint32_t)sysenter_flags_clean)
 		return 0;
 	tf->eflags &= ~EFLAGS_TF;

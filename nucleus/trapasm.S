@@ -4,9 +4,10 @@
  *
  * Vectors 0-47 and 0x80 enter through a stub that pushes an error code (0
  * when the CPU pushes none) and the vector number, then alltraps builds a
- * struct trapframe (nucleus.h: eax ebx esi edi ebp ecx edx gs fs es ds, lowest
- * first), loads DS and ES and calls trap(tf). trapret undoes it and irets;
- * new user threads start there too.
+ * struct trapframe (nucleus.h, lowest first: pushal's edi esi ebp esp ebx
+ * edx ecx eax, then gs fs es ds), loads
+ * DS and ES and calls trap(tf). trapret undoes it and irets; new user
+ * threads start there too.
  *
  * Segment registers. Whenever the nucleus runs, DS and ES hold the flat
  * user data segment (SEG_UDATA: DPL 3, base 0, so the nucleus may use it);
@@ -25,10 +26,13 @@
  * instruction: it lands on the entry stack and trap() clears TF and comes
  * back; the traps after the next instructions land on the thread's stack
  * and are ignored the same way, until the popfl clears TF, NT, AC and DF.
- * The entry pushes a struct sysframe, loads DS and ES, calls
- * syscall_sysenter(f) and leaves by sysexit at sysexit_ret; when eax has
- * its top bit set (DOOR_FAST) it jumps to the door fast path instead
- * (fastpath.S), with the frame at esp.
+ * The entry pushes a struct sysframe (FS, GS, then pushal, which puts the
+ * user's eip and esp where sysexit wants them back: edx and ecx), loads DS
+ * and ES, calls syscall_sysenter(f) and leaves by sysexit at sysexit_ret
+ * (popal); when eax has
+ * its top bit set (DOOR_FAST) it jumps at once to the door fast path
+ * (fastpath.S), which builds the same frame. sysenter_entry_c, the MSR's
+ * entry with fastpath=c, sends DOOR_FAST requests to the C reference.
  */
 #include "boot/layout.h"
 
@@ -93,13 +97,7 @@ alltraps:
 	pushl %es
 	pushl %fs
 	pushl %gs
-	pushl %edx
-	pushl %ecx
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %ebx
-	pushl %eax
+	pushal
 	movw $0x23, %ax                /* SEG_UDATA: see the top of the file */
 	movw %ax, %ds
 	movw %ax, %es
@@ -108,13 +106,7 @@ alltraps:
 	addl $4, %esp
 	.globl trapret
 trapret:
-	popl %eax
-	popl %ebx
-	popl %esi
-	popl %edi
-	popl %ebp
-	popl %ecx
-	popl %edx
+	popal
 	popl %gs
 	popl %fs
 	popl %es
@@ -122,48 +114,51 @@ trapret:
 	addl $8, %esp                  /* vector and error code */
 	iret
 
+/* fastpath=c: the MSR's entry instead of sysenter_entry (door_fast_use_c).
+ * The same, but a DOOR_FAST request goes to the C reference. */
+	.globl sysenter_entry_c
+sysenter_entry_c:
+	movl 4(%esp), %esp
+	pushl $2
+	popfl
+	pushl %fs
+	pushl %gs
+	pushal
+	movl $0x23, %edx
+	movl %edx, %ds
+	movl %edx, %es
+	testl %eax, %eax
+	jns sysenter_syscall
+	testl $0x40000000, %eax        /* DOOR_FAST_RETURN */
+	jnz door_fast_return_c
+	jmp door_fast_call_c
+
 	.globl sysenter_entry
 sysenter_entry:
 	movl 4(%esp), %esp             /* tss.esp0, just above: this thread's stack top */
+	testl %eax, %eax               /* DOOR_FAST set: a door call or return, for */
+	js door_fast_entry             /* the fast path (fastpath.S), which builds its frame */
 	pushl $2                       /* sysenter leaves TF, NT, AC and DF as the */
 	popfl                          /* user set them: start from clean flags */
 	.globl sysenter_flags_clean
 sysenter_flags_clean:
 	pushl %fs                      /* struct sysframe, highest field first */
 	pushl %gs
-	pushl %ecx
-	pushl %edx
+	pushal                         /* the user's eip and esp in the edx and ecx slots */
 	movl $0x23, %edx               /* DS and ES: SEG_UDATA, whatever the user */
 	movl %edx, %ds                 /* left in them */
 	movl %edx, %es
-	pushl %ebp
-	pushl %edi
-	pushl %esi
-	pushl %ebx
-	pushl %eax
-	testl %eax, %eax               /* DOOR_FAST set: a door call or return */
-	js door_fast
+sysenter_syscall:
 	pushl %esp
 	call syscall_sysenter
 	addl $4, %esp
 	.globl sysexit_ret
 sysexit_ret:
-	popl %eax
-	popl %ebx
-	popl %esi
-	popl %edi
-	popl %ebp
-	popl %edx                      /* return address */
-	popl %ecx                      /* user stack */
+	popal                          /* edx = return address, ecx = user stack */
 	popl %gs                       /* the thread's own: another thread's may be loaded */
 	popl %fs
 	sti                            /* takes effect after sysexit */
 	sysexit
-door_fast:                             /* fastpath.S, or its C reference */
-	testl $0x40000000, %eax        /* DOOR_FAST_RETURN */
-	jnz 2f
-	jmp *door_fast_vectors
-2:	jmp *door_fast_vectors+4
 
 /* exit_via_trapframe(tf), exit_via_sysframe(f): leave for user mode through
  * a frame anywhere in memory; whatever the stack held is abandoned. */
@@ -196,9 +191,9 @@ exit_to_door_entry:
 	pushl $0x202
 	pushl $0x1b
 	pushl %ebx
-	movl 4(%edx), %ebx
-	movl 8(%edx), %esi
-	movl 12(%edx), %edi
-	movl 16(%edx), %ebp
+	movl 16(%edx), %ebx            /* struct sysframe: edi esi ebp - ebx */
+	movl 4(%edx), %esi
+	movl (%edx), %edi
+	movl 8(%edx), %ebp
 	xorl %edx, %edx
 	iret

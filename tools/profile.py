@@ -26,8 +26,9 @@ import gdb
 STAGES = ["client", "entry", "call", "switch", "server", "return", "exit", "other"]
 NUCLEUS_STAGE = {
     "sysenter_entry": "entry",
+    "sysenter_entry_c": "entry",
     "sysenter_flags_clean": "entry",
-    "door_fast": "entry",
+    "door_fast_entry": "entry",
     "door_fast_call_asm": "call",
     "door_fast_call_c": "call",
     "door_fast_call": "call",
@@ -55,6 +56,18 @@ def pc_now():
     return int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFF
 
 
+def step():
+    """One instruction. gdb may fail to describe where it stopped (an
+    inlined function whose frame it cannot unwind) after the step is done:
+    that is no reason to stop tracing, as long as the pc moved."""
+    pc = pc_now()
+    try:
+        gdb.execute("stepi", to_string=True)
+    except gdb.error:
+        if pc_now() == pc:
+            raise
+
+
 def trace(rounds, warm):
     """Steps from the first fast call's checklist through warm + rounds round
     trips; returns the (pc, side) of each instruction of the last rounds.
@@ -76,7 +89,7 @@ def trace(rounds, warm):
             side = "client"
         if seen > warm:
             out.append((pc, side))
-        gdb.execute("stepi", to_string=True)
+        step()
 
 
 def stage_of(pc, side, fn):

@@ -23,7 +23,12 @@ tools/qemu.sh --icount --modules "$mods" --append poweroff=idle --log "$out/prof
 qemu=$!
 trap 'kill $qemu 2>/dev/null || true' EXIT
 rm -f "$out/profile.txt"
-PROFILE_ELF=build/user/doorbench.elf PROFILE_OUT=$out/profile.txt PROFILE_PORT=$port \
+# gdb gets the program's symbols without its debugging information: the
+# profile needs only names, and gdb can fail to step past an instruction
+# inside an inlined function whose frame it cannot unwind.
+gdb_user=$out/doorbench.symbols.elf
+"${OBJCOPY:-objcopy}" --strip-debug build/user/doorbench.elf "$gdb_user"
+PROFILE_ELF=$gdb_user PROFILE_OUT=$out/profile.txt PROFILE_PORT=$port \
 	PROFILE_TRACE=$out/profile.trace \
 	PROFILE_ROUNDS=${1:-4} timeout 300 gdb -q -batch -nx -ex "file build/kernel.elf" \
 	-x tools/profile.py >"$out/profile.gdb.out" 2>&1 || true

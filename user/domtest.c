@@ -102,14 +102,23 @@ static void answer_proc(void *cookie, const struct door_request *req, struct doo
 
 /* ----------------------------------------------------------- lifecycles */
 
+static uint32_t domain_id(int dom)
+{
+	struct kobj_info_out info = {0, 0};
+	return dom_info(dom, &info) < 0 ? 0 : info.id;
+}
+
 /* Makes a domain running image with args; returns its door (or -errno),
- * with the watch door set and, if give >= 0, that door as its start door. */
+ * with the watch door set and, if give >= 0, that door as its start door.
+ * *id is its domain id, read before it runs (and maybe ends at once). */
 static int start(int dm, int watch, const char *name, const char *image, uint32_t size,
-                 const char *args, int give)
+                 const char *args, int give, uint32_t *id)
 {
 	int dom = dm_create(dm, name, 0);
+	*id = 0;
 	if (dom < 0)
 		return dom;
+	*id = domain_id(dom);
 	struct kobj_load_out at;
 	int err = dom_load(dom, image, size, args, &at);
 	int start_door = give >= 0 && err >= 0 ? dom_give(dom, give) : -1;
@@ -123,18 +132,12 @@ static int start(int dm, int watch, const char *name, const char *image, uint32_
 	return err < 0 ? err : dom;
 }
 
-static uint32_t domain_id(int dom)
-{
-	struct kobj_info_out info = {0, 0};
-	return dom_info(dom, &info) < 0 ? 0 : info.id;
-}
-
 /* hello runs to its end: the notice says it exited with 0. */
 static void check_exit(int dm, int watch)
 {
+	uint32_t id;
 	int dom = start(dm, watch, "hello", IMAGE_AT(hello), IMAGE_SIZE(hello),
-	                "hello from a domain object", -1);
-	uint32_t id = domain_id(dom);
+	                "hello from a domain object", -1, &id);
 	const struct kobj_notice *n = notice_for(id);
 	check("a domain made from an image runs and exits: the notice says exit 0",
 	      dom >= 0 && n && n->cause == KOBJ_END_EXIT && n->status == 0,
@@ -149,8 +152,10 @@ static void check_exit(int dm, int watch)
 /* fault null: the notice names the page fault and the address. */
 static void check_fault(int dm, int watch)
 {
-	int dom = start(dm, watch, "fault", IMAGE_AT(fault), IMAGE_SIZE(fault), "fault null", -1);
-	const struct kobj_notice *n = notice_for(domain_id(dom));
+	uint32_t id;
+	int dom = start(dm, watch, "fault", IMAGE_AT(fault), IMAGE_SIZE(fault), "fault null", -1,
+	                &id);
+	const struct kobj_notice *n = notice_for(id);
 	check("a faulting domain: the notice says page fault at 0",
 	      n && n->cause == KOBJ_END_FAULT && n->status == 14 && n->addr == 0,
 	      "notice %s cause %u status %d addr %#x", n ? "yes" : "no", n ? n->cause : 0,
@@ -161,9 +166,10 @@ static void check_fault(int dm, int watch)
 /* domchild calls the door it was given and exits with the answer. */
 static void check_give(int dm, int watch, int answer)
 {
+	uint32_t id;
 	int dom = start(dm, watch, "domchild", IMAGE_AT(domchild), IMAGE_SIZE(domchild), "domchild",
-	                answer);
-	const struct kobj_notice *n = notice_for(domain_id(dom));
+	                answer, &id);
+	const struct kobj_notice *n = notice_for(id);
 	check("a door given to a new domain reaches it (it exits with the answer, 42)",
 	      n && n->cause == KOBJ_END_EXIT && n->status == 42, "notice %s cause %u status %d",
 	      n ? "yes" : "no", n ? n->cause : 0, n ? n->status : 0);
@@ -173,9 +179,9 @@ static void check_give(int dm, int watch, int answer)
 /* A running spinner killed; a domain killed before it ever ran. */
 static void check_kill(int dm, int watch)
 {
-	int dom =
-	        start(dm, watch, "spin", IMAGE_AT(spin), IMAGE_SIZE(spin), "spin victim 1000", -1);
-	uint32_t id = domain_id(dom);
+	uint32_t id;
+	int dom = start(dm, watch, "spin", IMAGE_AT(spin), IMAGE_SIZE(spin), "spin victim 1000", -1,
+	                &id);
 	sleep_ms(30);
 	int err = dom_kill(dom, 9);
 	const struct kobj_notice *n = notice_for(id);

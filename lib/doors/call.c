@@ -3,8 +3,9 @@
  * The client side of doors: the general call entry (door_call itself is
  * inline in doors.h), and thin wrappers for the other door calls.
  *
- * Entry points: door_call_general, door_info, door_revoke,
- * door_dup, door_close, shuttle_info, name_publish, name_lookup.
+ * Entry points: door_call_general, door_words_load, door_words_store,
+ * door_info, door_revoke, door_dup, door_close, shuttle_info,
+ * name_publish, name_lookup.
  */
 #include "lib/doors/doors.h"
 
@@ -13,6 +14,19 @@
 int door_call_general(int id, door_arg_t *arg)
 {
 	return sprig_syscall(SYS_DOOR_CALL, (uint32_t)id, U32(arg), 0, 0);
+}
+
+/* The fast call's words for sizes other than 0 and 16 (door_call). */
+struct door_words door_words_load(const void *p, uint32_t n)
+{
+	struct door_words v = {{0, 0, 0, 0}};
+	door_copy_small(v.w, p, n);
+	return v;
+}
+
+void door_words_store(void *p, const struct door_words *v, uint32_t n)
+{
+	door_copy_small(p, v->w, n);
 }
 
 int door_info(int id, door_info_t *info)

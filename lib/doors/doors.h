@@ -45,6 +45,15 @@ struct door_reply {
 
 typedef void (*door_proc_t)(void *cookie, const struct door_request *req, struct door_reply *rep);
 
+/* A fast procedure (door_create_fast): the register convention. w holds
+ * the call's size bytes (at most 16; the words past them are zero or the
+ * caller's own) and takes the reply in place; it returns the reply's size,
+ * at most 16. The server's entry (fast.S) runs it without building a
+ * door_request, and passes the three arguments in eax, edx and ecx
+ * (regparm), so declare it with DOOR_FAST_PROC. */
+#define DOOR_FAST_PROC __attribute__((regparm(3)))
+typedef DOOR_FAST_PROC uint32_t (*door_fast_proc_t)(void *cookie, uint32_t w[4], uint32_t size);
+
 #define DOOR_REPLY_BUF   16384 /* bytes of door_reply.buf */
 #define DOOR_POOL_MAX    16    /* server threads the pool grows to */
 #define DOOR_RECV_BUF    DOOR_VANILLA_MAX
@@ -75,13 +84,20 @@ static inline __attribute__((always_inline)) void door_copy_small(void *dst, con
 
 /* fast.S */
 void door_server_entry(void);
+void door_fast_server_entry(void);
+
+/* The four words of a fast call or reply, in registers (ebx esi edi ebp). */
+struct door_words {
+	uint32_t w[4];
+};
 
 /* The fast entry itself: eax = op, the words in ebx esi edi ebp, by
  * sysenter (ecx = esp, edx = where to come back); the words come back
  * replaced by the results. ebp is the frame pointer, so it is saved here,
  * and word 3 comes in and goes out through ecx: a memory operand could be
  * addressed through esp, which the push moves. Returns eax. */
-static inline int door_fast_trap(uint32_t op, uint32_t w[4])
+static inline __attribute__((always_inline)) int
+door_fast_trap(uint32_t op, uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *w3)
 {
 	__asm__ volatile("pushl %%ebp\n\t"
 	                 "movl %%ecx, %%ebp\n\t"
@@ -90,40 +106,62 @@ static inline int door_fast_trap(uint32_t op, uint32_t w[4])
 	                 "sysenter\n"
 	                 "1:\tmovl %%ebp, %%ecx\n\t"
 	                 "popl %%ebp"
-	                 : "+a"(op), "+b"(w[0]), "+S"(w[1]), "+D"(w[2]), "+c"(w[3])
+	                 : "+a"(op), "+b"(*w0), "+S"(*w1), "+D"(*w2), "+c"(*w3)
 	                 :
 	                 : "edx", "memory", "cc");
 	return (int)op;
 }
 
+/* call.c: the words of n bytes at p (n below 16; the rest zero), and n
+ * bytes of v to p; out of line, since the common sizes (0 and 16) need no
+ * loop. */
+struct door_words door_words_load(const void *p, uint32_t n);
+void door_words_store(void *p, const struct door_words *v, uint32_t n);
+
 /* Calls door id. Arguments and results of 16 bytes or less, and no doors
  * either way, take the fast entry. The caller's buffers decide, never the
  * server's answer, so the choice cannot change what the call returns.
- * Inline, so that a stub's constant sizes fold away. */
+ * Inline, so that a stub's constant sizes fold away; a size of 0 or 16
+ * moves no byte through memory but the caller's own. */
 static inline __attribute__((always_inline)) int door_call(int id, door_arg_t *arg)
 {
+	typedef uint32_t __attribute__((may_alias, aligned(1))) word;
 	if (!arg || arg->data_size > DOOR_FAST_MAX || arg->desc_num || arg->rdesc_num ||
 	    arg->rsize > DOOR_FAST_MAX || (uint32_t)id > DOOR_FAST_ID_MASK || !sprig_has_sysenter)
 		return door_call_general(id, arg);
-	uint32_t w[4] = {0, 0, 0, 0}; /* no stray stack bytes to the server */
-	door_copy_small(w, arg->data_ptr, arg->data_size);
-	int n = door_fast_trap(DOOR_FAST | arg->data_size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id,
-	                       w);
+	uint32_t size = arg->data_size;
+	uint32_t w0 = 0, w1 = 0, w2 = 0, w3 = 0; /* no stray stack bytes to the server */
+	if (size == DOOR_FAST_MAX) {
+		const word *p = arg->data_ptr;
+		w0 = p[0], w1 = p[1], w2 = p[2], w3 = p[3];
+	} else if (size) {
+		struct door_words v = door_words_load(arg->data_ptr, size);
+		w0 = v.w[0], w1 = v.w[1], w2 = v.w[2], w3 = v.w[3];
+	}
+	int n = door_fast_trap(DOOR_FAST | size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id, &w0, &w1,
+	                       &w2, &w3);
 	if (n < 0) {
 		if (n == -ERANGE)
-			arg->data_size = w[0]; /* the size the reply needed */
+			arg->data_size = w0; /* the size the reply needed */
 		return n;
 	}
 	arg->data_size = (uint32_t)n;
 	if ((uint32_t)n > arg->rsize)
 		return -ERANGE; /* data_size says how much was needed */
 	arg->data_ptr = arg->rbuf;
-	door_copy_small(arg->rbuf, w, (uint32_t)n);
+	if (n == DOOR_FAST_MAX) {
+		word *p = arg->rbuf;
+		p[0] = w0, p[1] = w1, p[2] = w2, p[3] = w3;
+	} else if (n) {
+		struct door_words v = {{w0, w1, w2, w3}};
+		door_words_store(arg->rbuf, &v, (uint32_t)n);
+	}
 	return 0;
 }
 
 /* server.c */
 int door_create(door_proc_t proc, void *cookie, uint32_t flags);
+int door_create_fast(door_fast_proc_t proc, void *cookie);
 int door_pool_start(int nthreads);
 int door_pool_threads(void);
 int door_free(int id); /* closes a door this domain serves and frees its slot */

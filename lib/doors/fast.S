@@ -13,11 +13,24 @@
  * or SYS_DOOR_RETURN); these are loaded and sysenter is done with esp back at
  * E, so the next call starts where this one did. A return that fails comes
  * back here; door_return_failed() gives the registers to try next.
+ *
+ * door_fast_server_entry: the entry of a door made by door_create_fast
+ * (datum = its struct door_obj: cookie at 0, fast procedure at 4). A plain
+ * fast call (ecx = size | DOOR_ENTRY_REGS and nothing else) runs the
+ * procedure here: the words go on the stack, proc(cookie, words, size) in
+ * eax edx ecx (regparm), the reply's words come back off the stack into
+ * ebx esi edi ebp and the fast return goes with eax = its size. Any other
+ * entry (a general call, a depleted pool) goes to door_server_entry.
  */
-	.text
-	.globl door_server_entry
-door_server_entry:
-	pushl %ebp                     /* the words, at E - 16 */
+#define DOOR_FAST_MAX        16         /* sprig/door.h, which is C */
+#define DOOR_ENTRY_REGS      0x01000000
+#define DOOR_FAST_SIZE_SHIFT 24
+#define DOOR_FAST_RETURN_OP  0xc0000000 /* DOOR_FAST | DOOR_FAST_RETURN */
+
+/* The words on the stack at E - 16, then dispatch(datum, size|flags,
+ * doors, words); esi = the words. */
+	.macro DISPATCH fn
+	pushl %ebp
 	pushl %edi
 	pushl %esi
 	pushl %ebx
@@ -27,7 +40,13 @@ door_server_entry:
 	pushl %ecx
 	pushl %eax
 	xorl %ebp, %ebp                /* ends backtraces */
-	call door_dispatch
+	call \fn
+	.endm
+
+	.text
+	.globl door_server_entry
+door_server_entry:
+	DISPATCH door_dispatch
 2:	leal 16(%esi), %esp            /* back to E */
 	movl 4(%eax), %ebx             /* struct door_out: eax ebx esi edi ebp */
 	movl 8(%eax), %esi
@@ -45,4 +64,30 @@ door_server_entry:
 	pushl %eax
 	subl $16, %esi
 	call door_return_failed        /* (err, E) */
+	jmp 2b
+
+	.globl door_fast_server_entry
+door_fast_server_entry:
+	xorl $DOOR_ENTRY_REGS, %ecx    /* ecx = the size, if nothing else is set */
+	cmpl $DOOR_FAST_MAX, %ecx
+	ja 5f
+	pushl %ebp                     /* the words, at E - 16 */
+	pushl %edi
+	pushl %esi
+	pushl %ebx
+	movl %esp, %edx                /* proc(cookie, words, size) */
+	movl 4(%eax), %ebx
+	movl (%eax), %eax
+	call *%ebx
+	popl %ebx                      /* the reply, back at E */
+	popl %esi
+	popl %edi
+	popl %ebp
+	shll $DOOR_FAST_SIZE_SHIFT, %eax
+	orl $DOOR_FAST_RETURN_OP, %eax
+	movl %esp, %ecx
+	movl $3b, %edx                 /* only errors come back, as above */
+	sysenter
+5:	xorl $DOOR_ENTRY_REGS, %ecx    /* as it came */
+	DISPATCH door_fast_dispatch
 	jmp 2b

@@ -6,19 +6,32 @@
  * last idle thread has just been taken (DOOR_ENTRY_DEPLETED), up to
  * DOOR_POOL_MAX.
  *
- * Entry points: door_create, door_free, door_pool_start, door_pool_threads,
- * door_dispatch and door_return_failed (from fast.S).
+ * A door made by door_create_fast enters at door_fast_server_entry
+ * (fast.S), which runs a plain fast call's procedure on the spot; every
+ * other call to it comes through door_fast_dispatch, and every call to any
+ * other door through door_dispatch.
+ *
+ * Entry points: door_create, door_create_fast, door_free, door_pool_start,
+ * door_pool_threads; door_dispatch, door_fast_dispatch and
+ * door_return_failed (from fast.S).
  */
 #include "lib/doors/doors.h"
 
 #define MAX_OBJECTS  256
 #define THREAD_STACK 0x8000
 
+/* A door's datum. fast.S reads cookie and fast at offsets 0 and 4. */
 struct door_obj {
-	door_proc_t proc;
 	void *cookie;
+	door_fast_proc_t fast; /* a fast procedure, or NULL */
+	door_proc_t proc;      /* the procedure, when fast is NULL */
 	struct door_obj *next_free;
 };
+_Static_assert(offsetof(struct door_obj, cookie) == 0 && offsetof(struct door_obj, fast) == 4,
+               "fast.S reads the cookie and the fast procedure there");
+_Static_assert(DOOR_ENTRY_REGS == 0x01000000 && DOOR_FAST_SIZE_SHIFT == 24 &&
+                       (DOOR_FAST | DOOR_FAST_RETURN) == 0xc0000000,
+               "fast.S's copies of sprig/door.h");
 
 /* The five registers of a return system call (fast.S loads them). */
 struct door_out {
@@ -73,24 +86,39 @@ static void obj_release(struct door_obj *o)
 {
 	lock();
 	o->proc = NULL;
+	o->fast = NULL;
 	o->next_free = srv.free;
 	srv.free = o;
 	unlock();
+}
+
+static int create(door_proc_t proc, door_fast_proc_t fast, void *cookie, uint32_t flags)
+{
+	struct door_obj *o = obj_alloc();
+	if (!o)
+		return -ENOSPC;
+	*o = (struct door_obj){cookie, fast, proc, NULL};
+	void (*entry)(void) = fast ? door_fast_server_entry : door_server_entry;
+	int id = sprig_syscall(SYS_DOOR_CREATE, (uint32_t)(uintptr_t)entry, (uint32_t)(uintptr_t)o,
+	                       flags, 0);
+	if (id < 0)
+		obj_release(o);
+	return id;
 }
 
 /* A door served by proc(cookie, ...) here; returns its id or -errno
  * (-ENOSPC: MAX_OBJECTS doors at once). */
 int door_create(door_proc_t proc, void *cookie, uint32_t flags)
 {
-	struct door_obj *o = obj_alloc();
-	if (!o)
-		return -ENOSPC;
-	*o = (struct door_obj){proc, cookie, NULL};
-	int id = sprig_syscall(SYS_DOOR_CREATE, (uint32_t)(uintptr_t)door_server_entry,
-	                       (uint32_t)(uintptr_t)o, flags, 0);
-	if (id < 0)
-		obj_release(o);
-	return id;
+	return create(proc, NULL, cookie, flags);
+}
+
+/* A door served by the fast procedure proc(cookie, w, size) here. A call
+ * of more than 16 bytes, or with doors, gets an empty reply (the doors are
+ * closed) without running proc. Returns its id or -errno. */
+int door_create_fast(door_fast_proc_t proc, void *cookie)
+{
+	return create(NULL, proc, cookie, 0);
 }
 
 /* Ends a door this domain serves: revokes it (calls from any holder now
@@ -146,6 +174,31 @@ __attribute__((used)) struct door_out *door_dispatch(uint32_t datum, uint32_t si
 	                           size_flags & ~DOOR_ENTRY_SIZE_MASK};
 	struct door_reply rep = {NULL, 0, NULL, 0, self->reply, sizeof self->reply};
 	obj->proc(obj->cookie, &req, &rep);
+	return prepare_return(self, &rep);
+}
+
+/* A call to a fast procedure's door that door_fast_server_entry did not
+ * run itself (a general call, a pool to grow first): as door_dispatch. A
+ * fast procedure takes no doors and at most 16 bytes: anything else gets
+ * an empty reply, and the doors are closed. */
+__attribute__((used)) struct door_out *door_fast_dispatch(uint32_t datum, uint32_t size_flags,
+                                                          uint32_t ndesc, uint32_t *words)
+{
+	struct door_self *self = (struct door_self *)(words + 4);
+	const struct door_obj *obj = (const struct door_obj *)(uintptr_t)datum;
+	uint32_t size = size_flags & DOOR_ENTRY_SIZE_MASK, *w = (uint32_t *)self->reply;
+	struct door_reply rep = {w, 0, NULL, 0, NULL, 0};
+	if (size_flags & DOOR_ENTRY_DEPLETED)
+		pool_grow();
+	for (uint32_t i = 0; i < ndesc; i++)
+		door_close(self->rdesc[i].id);
+	if (size <= DOOR_FAST_MAX && !ndesc &&
+	    !(size_flags & ~(DOOR_ENTRY_SIZE_MASK | DOOR_ENTRY_REGS | DOOR_ENTRY_DEPLETED))) {
+		memset(w, 0, DOOR_FAST_MAX);
+		memcpy(w, (size_flags & DOOR_ENTRY_REGS) ? words : (uint32_t *)(uintptr_t)words[0],
+		       size);
+		rep.size = obj->fast(obj->cookie, w, size);
+	}
 	return prepare_return(self, &rep);
 }
 
