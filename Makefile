@@ -47,7 +47,7 @@ USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpu
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
 	sharechild sharetest \
 	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench \
-	cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix
+	cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
@@ -119,7 +119,7 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 # boot module; it carries the boot image: the programs it can start before
 # there is a file system) and the console driver.
 BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest \
-	procbench cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix
+	procbench cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
 BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(B)/bootimg/uart.elf $(B)/bootimg/fs.elf
 $(B)/drivers/uart.elf: $(B)/u/drivers/uart/uart.o $(USER_LIBS)
 	$(link_program)

@@ -217,7 +217,7 @@ static int take_paths(const struct door_io *io, char *a, char *b)
 	a[i] = 0;
 	if (!b)
 		return 0;
-	if (i >= n)
+	if (i + 1 >= n)
 		return -EINVAL; /* no second path */
 	uint32_t j = i + 1, k = 0;
 	for (; j < n && in[j]; j++, k++)
