@@ -113,18 +113,19 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 
 # The Sprite services, one domain each: the process manager (the first
 # boot module; it carries the boot image: the programs it can start before
-# there is a file system) and the console driver.
+# there is a file system), the console driver and the disk driver.
 BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest \
 	procbench
-BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(B)/bootimg/uart.elf
-$(B)/drivers/uart.elf: $(B)/u/drivers/uart/uart.o $(USER_LIBS)
+DRIVERS := uart ata
+BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(DRIVERS:%=$(B)/bootimg/%.elf)
+$(B)/drivers/%.elf: $(B)/u/drivers/%/$$*.o $(USER_LIBS)
 	$(link_program)
 $(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o image.o) $(USER_LIBS)
 	$(link_program)
 $(B)/bootimg/%.elf: $(B)/user/%.elf
 	@mkdir -p $(@D)
 	$(Q)$(CROSS)strip -o $@ $<
-$(B)/bootimg/uart.elf: $(B)/drivers/uart.elf
+$(DRIVERS:%=$(B)/bootimg/%.elf): $(B)/bootimg/%.elf: $(B)/drivers/%.elf
 	@mkdir -p $(@D)
 	$(Q)$(CROSS)strip -o $@ $<
 $(B)/u/servers/proc/image.S: $(BOOT_IMAGE) tools/bootimg.sh
