@@ -45,7 +45,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
-	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench
+	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench blktest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
@@ -115,7 +115,7 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 # boot module; it carries the boot image: the programs it can start before
 # there is a file system), the console driver and the disk driver.
 BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest \
-	procbench
+	procbench blktest
 DRIVERS := uart ata
 BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(DRIVERS:%=$(B)/bootimg/%.elf)
 $(B)/drivers/%.elf: $(B)/u/drivers/%/$$*.o $(USER_LIBS)
