@@ -46,7 +46,7 @@ LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
 	sharechild sharetest \
-	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench \
+	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench blktest \
 	cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
 USER_EXTRA_doorbench := $(B)/u/user/counter.o
@@ -117,11 +117,12 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 
 # The Sprite services, one domain each: the process manager (the first
 # boot module; it carries the boot image: the programs it can start before
-# there is a file system) and the console driver.
+# there is a file system), the console driver and the disk driver.
 BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest \
-	procbench cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
-BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(B)/bootimg/uart.elf $(B)/bootimg/fs.elf
-$(B)/drivers/uart.elf: $(B)/u/drivers/uart/uart.o $(USER_LIBS)
+	procbench blktest cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
+DRIVERS := uart ata
+BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(DRIVERS:%=$(B)/bootimg/%.elf) $(B)/bootimg/fs.elf
+$(B)/drivers/%.elf: $(B)/u/drivers/%/$$*.o $(USER_LIBS)
 	$(link_program)
 $(B)/servers/fs.elf: $(addprefix $(B)/u/servers/fs/,fs.o memfs.o devfs.o) $(USER_LIBS)
 	$(link_program)
@@ -130,7 +131,7 @@ $(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o
 $(B)/bootimg/%.elf: $(B)/user/%.elf
 	@mkdir -p $(@D)
 	$(Q)$(CROSS)strip -o $@ $<
-$(B)/bootimg/uart.elf: $(B)/drivers/uart.elf
+$(DRIVERS:%=$(B)/bootimg/%.elf): $(B)/bootimg/%.elf: $(B)/drivers/%.elf
 	@mkdir -p $(@D)
 	$(Q)$(CROSS)strip -o $@ $<
 $(B)/bootimg/fs.elf: $(B)/servers/fs.elf

@@ -9,14 +9,18 @@
 # triple fault (no reset), or after TIMEOUT seconds. The generated bochsrc, the
 # Bochs log (bochs.log) and the captured screen (term.out) are in build/bochs/.
 #
-# Usage: tools/bochs.sh ISO LOGFILE TIMEOUT
+# With DISK, a raw image becomes the primary IDE master (drivers/ata) and
+# the CD-ROM its slave; the image must be whole cylinders of 16 heads and 63
+# sectors (1008 sectors, 516096 bytes), the geometry given to Bochs.
+#
+# Usage: tools/bochs.sh ISO LOGFILE TIMEOUT [DISK]
 # Exit status: 0 the guest shut down through port 0x8900; 124 timed out;
 #              1 anything else (read build/bochs/bochs.log). The caller checks
 #              LOGFILE for what the guest printed.
 set -euo pipefail
 
-if (($# != 3)); then
-	echo "usage: $0 ISO LOGFILE TIMEOUT" >&2
+if (($# != 3 && $# != 4)); then
+	echo "usage: $0 ISO LOGFILE TIMEOUT [DISK]" >&2
 	exit 2
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +28,17 @@ dir=$root/build/bochs
 iso=$(realpath "$1")
 log=$(realpath -m "$2")
 secs=$3
+drives="ata0-master: type=cdrom, path=\"$iso\", status=inserted"
+if (($# == 4)); then
+	disk=$(realpath "$4")
+	bytes=$(stat -c %s "$disk")
+	if ((bytes == 0 || bytes % 516096)); then
+		echo "$0: $disk is not whole cylinders of 16 heads and 63 sectors" >&2
+		exit 2
+	fi
+	drives="ata0-master: type=disk, path=\"$disk\", mode=flat, cylinders=$((bytes / 516096)), heads=16, spt=63
+ata0-slave: type=cdrom, path=\"$iso\", status=inserted"
+fi
 mkdir -p "$dir" "$(dirname "$log")"
 rm -f "$log" "$dir/bochs.log"
 
@@ -36,7 +51,7 @@ cpu: model=p4_willamette, reset_on_triple_fault=0
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 display_library: term
-ata0-master: type=cdrom, path="$iso", status=inserted
+$drives
 boot: cdrom
 com1: enabled=1, mode=file, dev="$log"
 clock: sync=none

@@ -12,6 +12,7 @@
 #   --modules LIST    boot modules, comma-separated, each "path args"
 #   --append CMDLINE  kernel command line
 #   --iso FILE        boot FILE as a CD-ROM instead of --kernel/--modules
+#   --disk FILE       a raw disk image as the primary IDE master (drivers/ata)
 #   --log FILE        serial output to FILE instead of the terminal
 #   --timeout SEC     stop QEMU after SEC seconds
 #   --icount          TSC counts executed instructions (-icount shift=0,sleep=off)
@@ -23,7 +24,7 @@ set -euo pipefail
 
 usage() { sed -n '/^# Usage/,/^set -e/s/^# \{0,1\}//p' "$0"; }
 root=$(cd "$(dirname "$0")/.." && pwd)
-kernel=$root/build/kernel.elf modules="" append="" iso="" log="" secs=""
+kernel=$root/build/kernel.elf modules="" append="" iso="" log="" secs="" disk=""
 args=(-accel tcg -cpu qemu32 -m 128 -display none -no-reboot
 	-device 'isa-debug-exit,iobase=0xf4,iosize=0x04')
 
@@ -33,6 +34,7 @@ while (($#)); do
 	--modules) modules=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--iso) iso=$2; shift 2 ;;
+	--disk) disk=$2; shift 2 ;;
 	--log) log=$2; shift 2 ;;
 	--timeout) secs=$2; shift 2 ;;
 	--icount) args+=(-icount 'shift=0,sleep=off'); shift ;;
@@ -50,6 +52,7 @@ else
 	args+=(-kernel "$kernel" -append "$append")
 	[[ -z $modules ]] || args+=(-initrd "$modules")
 fi
+[[ -z $disk ]] || args+=(-drive "file=$disk,format=raw,if=ide,index=0")
 if [[ -n $log ]]; then
 	mkdir -p "$(dirname "$log")"
 	args+=(-serial "file:$log" -monitor none)

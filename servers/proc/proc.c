@@ -20,6 +20,11 @@
 #include "servers/proc/table.h"
 
 #define START_BYTES 2048 /* arguments and environment handed to a new process */
+#define PORT_RANGES 2    /* I/O port ranges a driver is given (ATA: 0x1f0-7, 0x3f6) */
+
+struct port_range {
+	uint32_t first, count;
+};
 
 struct process {
 	struct pentry e; /* the table's part (table.h): first */
@@ -33,8 +38,8 @@ struct process {
 	char start_bytes[START_BYTES];
 	uint32_t start_size;
 	uint32_t sig_handler[NSIG];
-	int irq_line;                    /* drivers: the line it may bind, or -1 */
-	uint32_t port_first, port_count; /* drivers: the I/O ports it is given */
+	int irq_line;                         /* drivers: the line it may bind, or -1 */
+	struct port_range ports[PORT_RANGES]; /* drivers: the I/O ports it is given */
 };
 
 static struct {
@@ -147,8 +152,8 @@ static int launch(struct process *p, struct process *from, int dom, uint32_t eip
 	}
 	if (from)
 		unstage(from);
-	if (p->port_count) {
-		err = kobj_ports(pm.devices, dom, p->port_first, p->port_count);
+	for (int i = 0; i < PORT_RANGES && p->ports[i].count; i++) {
+		err = kobj_ports(pm.devices, dom, p->ports[i].first, p->ports[i].count);
 		if (err < 0)
 			return err;
 	}
@@ -566,9 +571,10 @@ static void notice_proc(void *cookie, const struct door_request *req, struct doo
 /* ------------------------------------------------------------- boot */
 
 /* Starts a boot-image program with no parent; descriptors 0-2 are `fd`
- * when it is not -1. */
+ * when it is not -1. A driver gets the interrupt line irq (else -1) and
+ * the port ranges in ports (up to PORT_RANGES; NULL for none). */
 static struct process *boot_spawn(const char *args, uint32_t size, int fd, int irq,
-                                  uint32_t port_first, uint32_t port_count)
+                                  const struct port_range *ports, int nports)
 {
 	lock();
 	struct process *p = slot_alloc();
@@ -578,8 +584,8 @@ static struct process *boot_spawn(const char *args, uint32_t size, int fd, int i
 	}
 	p->e.pgrp = p->e.pid;
 	p->irq_line = irq;
-	p->port_first = port_first;
-	p->port_count = port_count;
+	for (int i = 0; i < nports && i < PORT_RANGES; i++)
+		p->ports[i] = ports[i];
 	if (fd >= 0)
 		for (int i = 0; i < 3; i++)
 			p->staged[i] = door_dup(fd);
@@ -652,7 +658,8 @@ int main(int argc, char **argv)
 
 	char args[300];
 	uint32_t n = pack_args(args, sizeof args, "uart");
-	struct process *uart = boot_spawn(args, n, -1, 4, 0x3f8, 8);
+	static const struct port_range com1[] = {{0x3f8, 8}};
+	struct process *uart = boot_spawn(args, n, -1, 4, com1, 1);
 	if (!uart) {
 		printf("proc: no console driver\n");
 		return 1;
@@ -663,13 +670,34 @@ int main(int argc, char **argv)
 		       strerror(-console));
 		return 1;
 	}
-	n = pack_args(args, sizeof args, "fs");
-	if (!boot_spawn(args, n, console, -1, 0, 0))
+	/* The disk driver: it ends by itself when there is no disk. */
+	static const struct port_range ide0[] = {{0x1f0, 8}, {0x3f6, 1}};
+	n = pack_args(args, sizeof args, "ata");
+	struct process *ata = boot_spawn(args, n, console, 14, ide0, 2);
+	if (!ata)
+		printf("proc: no disk driver; going on without one\n");
+	/* The file system mounts the disk if the driver finds one: wait for
+	 * it to publish "disk" or to end. */
+	int disk = 0;
+	for (int tries = 0; ata && tries < 100 && !disk; tries++) {
+		int id = name_lookup("disk", 50);
+		if (id >= 0) {
+			door_close(id);
+			disk = 1;
+		}
+		lock();
+		int running = ata->e.used && ata->e.state == PROC_RUNNING;
+		unlock();
+		if (!running)
+			break;
+	}
+	n = pack_args(args, sizeof args, disk ? "fs disk" : "fs");
+	if (!boot_spawn(args, n, console, -1, NULL, 0))
 		printf("proc: no file system\n");
 	char line[300];
 	snprintf(line, sizeof line, "%s%s", init, init_line);
 	n = pack_args(args, sizeof args, line);
-	struct process *first = boot_spawn(args, n, console, -1, 0, 0);
+	struct process *first = boot_spawn(args, n, console, -1, NULL, 0);
 	if (!first) {
 		shutdown_impl(NULL, NULL, NULL); /* nothing to run: end, not idle */
 		pm.init_pid = -1;

@@ -7,9 +7,9 @@
 # removed); verdicts are collected in build/test/system.results.
 #
 # Entry points:
-#   boot NAME [--modules LIST] [--append CMDLINE] [--timeout SEC] [qemu.sh opts]
+#   boot NAME [--modules LIST] [--append CMDLINE] [--timeout SEC] [--disk IMG] [qemu.sh opts]
 #     (under Bochs when EMU=bochs: an ISO of the same modules and command line)
-#   boot_bochs NAME ISO [--timeout SEC]
+#   boot_bochs NAME ISO [--timeout SEC] [--disk IMG]
 #   boot_console NAME SCRIPT [--timeout SEC] [qemu.sh opts] (typed input)
 #   expect REGEX, expect_not REGEX, expect_order REGEX1 REGEX2,
 #   expect_count N REGEX, expect_status ok|fail|shutdown, expect_frames_balanced
@@ -50,29 +50,38 @@ boot() {
 	fi
 }
 
-# boot_bochs NAME ISO [--timeout SEC]: boot ISO under Bochs (120 s unless
-# --timeout); $STATUS is tools/bochs.sh's: 0 = guest shut down via 0x8900.
+# boot_bochs NAME ISO [--timeout SEC] [--disk IMG]: boot ISO under Bochs
+# (120 s unless --timeout), with IMG as the primary IDE master if given;
+# $STATUS is tools/bochs.sh's: 0 = guest shut down via 0x8900.
 boot_bochs() {
-	local name=$1 iso=$2 secs=120
-	[[ ${3:-} == --timeout ]] && secs=$4
+	local name=$1 iso=$2 secs=120 disk=()
+	shift 2
+	while (($#)); do
+		case $1 in
+		--timeout) secs=$2; shift 2 ;;
+		--disk) disk=("$2"); shift 2 ;;
+		*) shift ;;
+		esac
+	done
 	LOG=$TEST_DIR/$name.log STATUS=0
 	mkdir -p "$TEST_DIR"
-	"$ROOT/tools/bochs.sh" "$iso" "$LOG" "$secs" </dev/null || STATUS=$?
+	"$ROOT/tools/bochs.sh" "$iso" "$LOG" "$secs" "${disk[@]}" </dev/null || STATUS=$?
 	clean_log
 }
 
-# boot_modules_bochs NAME --modules LIST [--append CMDLINE] [--timeout SEC]:
+# boot_modules_bochs NAME --modules LIST [--append CMDLINE] [--timeout SEC] [--disk IMG]:
 # boot's work under Bochs: an ISO of the nucleus and the modules, booted by
 # tools/bochs.sh. $STATUS is then what QEMU's would be: the nucleus's power
 # off line gives the status it asked for (1 ok, 3 fail), 0 otherwise.
 boot_modules_bochs() {
-	local name=$1 mods="" append="" secs=120
+	local name=$1 mods="" append="" secs=120 disk=()
 	shift
 	while (($#)); do
 		case $1 in
 		--modules) mods=$2; shift 2 ;;
 		--append) append=$2; shift 2 ;;
 		--timeout) secs=$(($2 * 2)); shift 2 ;;
+		--disk) disk=(--disk "$2"); shift 2 ;;
 		*) shift ;;
 		esac
 	done
@@ -84,7 +93,7 @@ boot_modules_bochs() {
 		fail "mkiso failed"
 		return
 	fi
-	boot_bochs "$name.bochs" "$iso" --timeout "$secs"
+	boot_bochs "$name.bochs" "$iso" --timeout "$secs" "${disk[@]}"
 	local off
 	off=$(grep -Ea -m1 'nucleus: power off, status [0-9]+' "$LOG" || true)
 	case $off in
