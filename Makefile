@@ -55,8 +55,12 @@ USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o
 USER_EXTRA_devtest := $(B)/u/blob/devchild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
+# The file system server's parts built so far, compiled freestanding with
+# the user flags; the fs server will link them.
+FS_OBJS := $(B)/u/servers/fs/ext2.o
+
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
-	$(B)/servers/proc.elf
+	$(B)/servers/proc.elf $(FS_OBJS)
 
 $(B)/k/%.o: %.c
 	@mkdir -p $(@D); echo "  CC      $<"
