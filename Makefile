@@ -183,7 +183,7 @@ bench: deps all
 	@echo; tools/profile.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
-UNIT_TESTS := frame elf pagetable uaccess format share dtable ptable
+UNIT_TESTS := frame elf pagetable uaccess format share dtable ptable ext2
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
 UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c
@@ -192,11 +192,16 @@ UNIT_SRCS_format := lib/c/format.c
 UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uaccess.c vmm/device.c
 UNIT_SRCS_dtable := nucleus/door.c nucleus/dtable.c nucleus/names.c
 UNIT_SRCS_ptable := servers/proc/table.c
+UNIT_SRCS_ext2 := servers/fs/ext2.c
+# ext2 reads hostile images: its test runs under the address and
+# undefined-behaviour sanitizers.
+UNIT_CFLAGS_ext2 := -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format
 $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRCS_%)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< tests/unit/host.c $(UNIT_SRCS_$*) -lcmocka
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_CFLAGS_$*) -o $@ $< tests/unit/host.c $(UNIT_SRCS_$*) \
+		-lcmocka
 
 # The user C library's unit tests: its sources built for the host with every
 # public name made sprig_NAME (tests/unit/libc_names.h), so they neither call
