@@ -59,8 +59,12 @@ USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
 USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
+# The file system server's parts built so far, compiled freestanding with
+# the user flags; the fs server will link them.
+FS_OBJS := $(B)/u/servers/fs/ext2.o
+
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
-	$(B)/servers/proc.elf
+	$(B)/servers/proc.elf $(FS_OBJS)
 
 $(B)/k/%.o: %.c
 	@mkdir -p $(@D); echo "  CC      $<"
@@ -189,7 +193,7 @@ bench: deps all
 	@echo; tools/profile.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
-UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable ptable
+UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable ptable ext2
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
 UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c vmm/memobj.c vmm/uaccess.c
@@ -199,11 +203,16 @@ UNIT_SRCS_share := vmm/share.c vmm/aspace.c vmm/pagetable.c vmm/frame.c vmm/uacc
 UNIT_SRCS_memobj := $(UNIT_SRCS_share)
 UNIT_SRCS_dtable := nucleus/door.c nucleus/dtable.c nucleus/names.c
 UNIT_SRCS_ptable := servers/proc/table.c
+UNIT_SRCS_ext2 := servers/fs/ext2.c
+# ext2 reads hostile images: its test runs under the address and
+# undefined-behaviour sanitizers.
+UNIT_CFLAGS_ext2 := -fsanitize=address,undefined -fno-sanitize-recover=all
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format
 $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRCS_%)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $< tests/unit/host.c $(UNIT_SRCS_$*) -lcmocka
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(UNIT_CFLAGS_$*) -o $@ $< tests/unit/host.c $(UNIT_SRCS_$*) \
+		-lcmocka
 
 # The user C library's unit tests: its sources built for the host with every
 # public name made sprig_NAME (tests/unit/libc_names.h), so they neither call
