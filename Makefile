@@ -59,12 +59,8 @@ USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
 USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
-# The file system server's parts built so far, compiled freestanding with
-# the user flags; the fs server will link them.
-FS_OBJS := $(B)/u/servers/fs/ext2.o
-
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
-	$(B)/servers/proc.elf $(FS_OBJS)
+	$(B)/servers/proc.elf
 
 $(B)/k/%.o: %.c
 	@mkdir -p $(@D); echo "  CC      $<"
@@ -128,7 +124,10 @@ DRIVERS := uart ata
 BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(DRIVERS:%=$(B)/bootimg/%.elf) $(B)/bootimg/fs.elf
 $(B)/drivers/%.elf: $(B)/u/drivers/%/$$*.o $(USER_LIBS)
 	$(link_program)
-$(B)/servers/fs.elf: $(addprefix $(B)/u/servers/fs/,fs.o memfs.o devfs.o) $(USER_LIBS)
+# ext2's times: the build's time plus the time since boot
+$(B)/u/servers/fs/ext2vfs.o: UCFLAGS += -DSPRIG_BUILD_TIME=$(shell date +%s)
+$(B)/servers/fs.elf: $(addprefix $(B)/u/servers/fs/,fs.o memfs.o devfs.o ext2vfs.o cache.o ext2.o) \
+		$(USER_LIBS)
 	$(link_program)
 $(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o image.o) $(USER_LIBS)
 	$(link_program)
@@ -172,14 +171,27 @@ $(B)/test/sprig-test.iso: $(B)/kernel.elf $(ISO_MODULES) boot/grub.cfg tools/mki
 deps:
 	@tools/deps.sh
 
+# The disk: an ext2 image of the programs (tools/mkdisk.sh). make run uses
+# build/disk.img and keeps it, with what was written to it, until make
+# clean (make disk makes it anew); tests make their own.
+DISK_PROGS := $(filter-out proctest procbench fstest blktest,$(BOOT_PROGS))
+DISK_IMAGE := $(DISK_PROGS:%=$(B)/bootimg/%.elf)
+$(B)/disk.img: | $(DISK_IMAGE) tools/mkdisk.sh
+	$(Q)tools/mkdisk.sh $@ 32 $(DISK_IMAGE)
+	@echo "  DISK    $@"
+disk: deps all $(DISK_IMAGE)
+	$(Q)tools/mkdisk.sh $(B)/disk.img 32 $(DISK_IMAGE)
+	@echo "  DISK    $(B)/disk.img (made anew)"
+
 # make run boots the process manager, which starts the console driver,
 # init and the shell; poweroff (the program) then ends the run.
 RUN_MODULES := $(B)/servers/proc.elf
 # APPEND: the nucleus command line (docs/nucleus.md): by default power off
 # once every domain has ended, and log only warnings (log=debug for more)
 APPEND ?= poweroff=idle log=warn
-run: deps all
-	@tools/qemu.sh --modules "$(RUN_MODULES)" --append "$(APPEND)" || test $$? = 1
+run: deps all $(B)/disk.img
+	@tools/qemu.sh --modules "$(RUN_MODULES)" --append "$(APPEND)" --disk $(B)/disk.img || \
+		test $$? = 1
 
 debug: deps all
 	@echo "QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"
@@ -244,7 +256,7 @@ test: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all run test bench fuzz iso debug clean deps unit format format-check
+.PHONY: all run test bench fuzz iso debug clean deps unit format format-check disk
 .SUFFIXES:
 # Keep the objects that chains of rules make (user .o files, blobs): else
 # the next make rebuilds every program.

@@ -14,6 +14,7 @@
 #   ? REGEX     wait until a console line after the last one matched
 #               matches REGEX (grep -E); fail after 30 s
 #   ! SEC       wait SEC seconds
+#   KILL        kill QEMU now (a power cut); the script ends there
 #   # ...       a comment
 # The log has carriage returns removed. Exit status: 0 when the script ran
 # to its end and QEMU then ended by itself within --timeout (default 60 s)
@@ -77,12 +78,17 @@ while IFS= read -r line || [[ -n $line ]]; do
 		pos=$((pos + 1))
 		;;
 	'! '*) sleep "${line#! }" ;;
+	KILL)
+		pkill -KILL -P "$qemu" 2>/dev/null || true # timeout's child: QEMU itself
+		kill -KILL "$qemu" 2>/dev/null || true
+		break
+		;;
 	*) echo "console.sh: bad script line: $line" >&2; exit 2 ;;
 	esac
 done <"$script"
 
 status=0
-wait "$qemu" || status=$?
+{ wait "$qemu"; } 2>/dev/null || status=$?
 echo "$status" >"$log.status"
 wait "$reader" || true
 sed -i 's/\r//g' "$log"

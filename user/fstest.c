@@ -392,6 +392,7 @@ static void check_fs_death(void)
 		if (!strcmp(e[i].name, "fs"))
 			fs = e[i].pid;
 	int fd = open("/tmp/e/file", O_RDONLY);
+	sync(); /* on a disk, what was written is there for the host's e2fsck */
 	int err = kill(fs, SIGKILL);
 	sleep_ms(200);
 	char buf[4];

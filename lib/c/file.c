@@ -67,7 +67,7 @@ static int load_prefixes(void)
 		n++;
 	}
 	door_close(fs);
-	nprefixes = n;
+	nprefixes = n > 0 ? n : -1; /* none yet: ask again next time */
 	return n > 0 ? 0 : -ENOENT;
 }
 

@@ -179,10 +179,14 @@ static int pack(char *out, uint32_t cap, const char *path, char *const argv[], c
 {
 	uint32_t n = 0;
 	const char *const *lists[2] = {(const char *const *)argv, (const char *const *)envp};
-	size_t len = strlen(path) + 1;
+	char dir[1025] = "";
+	if (strchr(path, '/') && path[0] != '/' && getcwd(dir, sizeof dir))
+		strlcat(dir, strcmp(dir, "/") ? "/" : "", sizeof dir); /* proc resolves from "/" */
+	size_t len = strlen(dir) + strlen(path) + 1;
 	if (len > cap)
 		return -E2BIG;
-	memcpy(out, path, len);
+	memcpy(out, dir, strlen(dir));
+	memcpy(out + strlen(dir), path, strlen(path) + 1);
 	n += len;
 	for (int l = 0; l < 2; l++) {
 		for (int i = 0; lists[l] && lists[l][i]; i++) {

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "lib/doors/kobj.h"
+#include "servers/fs/cache.h"
 #include "servers/fs/vfs.h"
 
 #define NDOMS     3
@@ -866,10 +867,17 @@ static int f_pipe(void *obj, const struct fs_none *in, struct fs_none *out, stru
 	return err;
 }
 
+static int on_disk; /* "/" is ext2 on the disk, through the block cache */
+
 static int f_cachestat(void *obj, const struct fs_none *in, struct fs_cachestat *out)
 {
 	(void)obj, (void)in;
 	*out = (struct fs_cachestat){0, 0, 0, 0};
+	if (on_disk) {
+		dlock(&doms[0]);
+		cache_stat(out);
+		dunlock(&doms[0]);
+	}
 	return 0;
 }
 
@@ -877,10 +885,31 @@ static const struct fs_ops fs_impl = {f_open,   f_stat,   f_mkdir,   f_rmdir,   
                                       f_rename, f_link,   f_symlink, f_readlink, f_statfs,
                                       f_sync,   f_prefix, f_pipe,    f_cachestat};
 
-int main(void)
+/* Writes back, every few seconds, the blocks dirty for 30 seconds. */
+static void flusher(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sleep_ms(5000);
+		dlock(&doms[0]);
+		ext2vfs_age(&doms[0]);
+		dunlock(&doms[0]);
+	}
+}
+
+/* fs [disk]: with "disk", "/" is the ext2 file system on the disk proc
+ * found (the boot name "disk"); else, or if it cannot be mounted, memory. */
+int main(int argc, char **argv)
 {
 	int console = name_lookup("console", 5000);
-	int err = memfs_init(&doms[0], "/", 8u << 20);
+	int err = -ENODEV;
+	if (argc > 1 && !strcmp(argv[1], "disk")) {
+		int disk = name_lookup("disk", 1000);
+		err = disk < 0 ? disk : ext2vfs_init(&doms[0], "/", disk);
+		on_disk = err == 0;
+	}
+	if (!on_disk)
+		err = memfs_init(&doms[0], "/", 8u << 20);
 	if (!err)
 		err = memfs_init(&doms[1], "/tmp", 8u << 20);
 	if (!err)
@@ -891,9 +920,13 @@ int main(void)
 	}
 	uint32_t ino;
 	static const char *const dirs[] = {"tmp", "dev", "bin", "etc"};
-	for (unsigned i = 0; i < sizeof dirs / sizeof *dirs; i++)
-		doms[0].ops->create(&doms[0], doms[0].root, dirs[i], (uint32_t)strlen(dirs[i]),
-		                    FS_S_IFDIR | (i == 0 ? 01777 : 0755), NULL, &ino);
+	for (unsigned i = 0; i < sizeof dirs / sizeof *dirs;
+	     i++) /* the mount points, if not there */
+		if (doms[0].ops->lookup(&doms[0], doms[0].root, dirs[i], (uint32_t)strlen(dirs[i]),
+		                        &ino) == -ENOENT)
+			doms[0].ops->create(&doms[0], doms[0].root, dirs[i],
+			                    (uint32_t)strlen(dirs[i]),
+			                    FS_S_IFDIR | (i == 0 ? 01777 : 0755), NULL, &ino);
 	for (int i = 0; i < NDOMS; i++) {
 		doms[i].served = (struct door_served){&fs_impl, &doms[i], NULL};
 		doms[i].door = door_create(fs_dispatch, &doms[i].served, 0);
@@ -906,6 +939,14 @@ int main(void)
 	if (door_pool_start(4) < 0 || name_publish("fs", doms[0].door) < 0) {
 		printf("fs: cannot start its pool or publish \"fs\"\n");
 		return 1;
+	}
+	if (on_disk) {
+		struct fs_statfs st;
+		doms[0].ops->statfs(&doms[0], &st);
+		printf("fs: serving / (ext2 on the disk: %u blocks of %u bytes, %u free), /tmp "
+		       "(memory), /dev\n",
+		       st.blocks, st.bsize, st.bfree);
+		flusher(NULL); /* this thread writes back from now on */
 	}
 	printf("fs: serving / (memory), /tmp (memory), /dev\n");
 	for (;;)

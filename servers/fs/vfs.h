@@ -54,6 +54,8 @@ struct fsdom {
 /* memfs.c, devfs.c */
 int memfs_init(struct fsdom *d, const char *prefix, uint32_t max_bytes);
 int devfs_init(struct fsdom *d, const char *prefix, int console, int disk);
+int ext2vfs_init(struct fsdom *d, const char *prefix, int disk);
+int ext2vfs_age(struct fsdom *d); /* the superblock's counts, and blocks dirty 30 s, written */
 
 /* A directory entry's type from a mode. */
 static inline uint8_t vfs_dtype(uint32_t mode)

@@ -15,12 +15,18 @@
 #include <sprite/proc.h>
 #include <sprite/stream.h>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "lib/doors/kobj.h"
 #include "servers/proc/bootimg.h"
 #include "servers/proc/table.h"
 
-#define START_BYTES 2048 /* arguments and environment handed to a new process */
-#define PORT_RANGES 2    /* I/O port ranges a driver is given (ATA: 0x1f0-7, 0x3f6) */
+#define START_BYTES 2048       /* arguments and environment handed to a new process */
+#define PROGRAM_MAX (4u << 20) /* bytes of a program file */
+#define PORT_RANGES 2          /* I/O port ranges a driver is given (ATA: 0x1f0-7, 0x3f6) */
 
 struct port_range {
 	uint32_t first, count;
@@ -51,6 +57,7 @@ static struct {
 	uint32_t host;
 	int32_t init_pid;
 	uint32_t shutdown; /* set by the shutdown operation: main ends proc */
+	int fs_up;         /* programs can be read from the file system */
 } pm;
 
 static const struct proc_ops proc_impl;
@@ -174,6 +181,51 @@ static int launch(struct process *p, struct process *from, int dom, uint32_t eip
 	return 0;
 }
 
+/*
+ * The program a path names: a file read through the file system once it
+ * is up (a path with a '/' as it is; a bare name from /bin), else the boot
+ * image's program of that name. The image is in *owned (to free) when it
+ * came from a file.
+ */
+static int find_program(const char *path, const void **image, uint32_t *size, void **owned)
+{
+	*owned = NULL;
+	int slash = strchr(path, '/') != NULL;
+	if (pm.fs_up) {
+		char full[FS_PATH_MAX + 1];
+		snprintf(full, sizeof full, slash ? "%s" : "/bin/%s", path);
+		int fd = open(full, O_RDONLY);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+		    st.st_size <= (off_t)PROGRAM_MAX && (*owned = malloc((size_t)st.st_size))) {
+			ssize_t got = 0, n = 1;
+			while (got < st.st_size &&
+			       (n = read(fd, (char *)*owned + got, (size_t)(st.st_size - got))) > 0)
+				got += n;
+			close(fd);
+			if (got == st.st_size) {
+				*image = *owned;
+				*size = (uint32_t)got;
+				return 0;
+			}
+			free(*owned);
+			*owned = NULL;
+			return -EIO;
+		}
+		int err = fd < 0 ? -errno : S_ISREG(st.st_mode) ? -ENOEXEC : -EACCES;
+		if (fd >= 0)
+			close(fd);
+		if (slash && strncmp(path, "/bin/", 5))
+			return err; /* not a name the boot image could have */
+	}
+	const struct bootprog *prog = bootimg_find(base_name(path));
+	if (!prog)
+		return -ENOENT;
+	*image = prog->image;
+	*size = prog->size;
+	return 0;
+}
+
 /* A new domain for process p running the program the arguments name. */
 static int exec_into(struct process *p, struct process *from, const struct door_io *io)
 {
@@ -183,14 +235,20 @@ static int exec_into(struct process *p, struct process *from, const struct door_
 	if (io->in_size > START_BYTES)
 		return -E2BIG;
 	const char *path = io->in;
-	const struct bootprog *prog = bootimg_find(base_name(path));
-	if (!prog)
-		return -ENOENT;
+	const void *image;
+	uint32_t size;
+	void *owned;
+	int err = find_program(path, &image, &size, &owned);
+	if (err < 0)
+		return err;
 	int dom = dm_create(pm.dm, base_name(path), 0);
-	if (dom < 0)
+	if (dom < 0) {
+		free(owned);
 		return dom;
+	}
 	struct kobj_load_out lo;
-	int err = dom_load(dom, prog->image, prog->size, PROC_START_ARGS, &lo);
+	err = dom_load(dom, image, size, PROC_START_ARGS, &lo);
+	free(owned);
 	if (err >= 0)
 		err = launch(p, from, dom, lo.entry, lo.esp, lo.argp);
 	if (err < 0) {
@@ -692,8 +750,14 @@ int main(int argc, char **argv)
 			break;
 	}
 	n = pack_args(args, sizeof args, disk ? "fs disk" : "fs");
-	if (!boot_spawn(args, n, console, -1, NULL, 0))
+	if (!boot_spawn(args, n, console, -1, NULL, 0)) {
 		printf("proc: no file system\n");
+	} else {
+		int fs = name_lookup("fs", 5000);
+		pm.fs_up = fs >= 0;
+		if (fs >= 0)
+			door_close(fs);
+	}
 	char line[300];
 	snprintf(line, sizeof line, "%s%s", init, init_line);
 	n = pack_args(args, sizeof args, line);

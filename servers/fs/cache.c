@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The block cache, as Sprite's file servers keep one: 4 KiB blocks of the
+ * disk (a door to a block device, sprite/blkdev.h) in the fs domain's
+ * memory, found by a hash, replaced least recently used first. Writes
+ * stay in the cache (dirty) until they are 30 seconds old (cache_age,
+ * called every few seconds by fs.c's flusher), or a sync, or until the
+ * block is replaced. The cache grows a chunk at a time, up to CACHE_MAX
+ * blocks or until the domain's memory runs out (its frame limit): that is
+ * how it is sized from the memory there is.
+ *
+ * Not thread-safe by itself: the ext2 domain's lock covers every call.
+ *
+ * Entry points: cache_init, cache_read, cache_write, cache_sync,
+ * cache_age, cache_stat.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "servers/fs/cache.h"
+
+#define CACHE_MAX   4096 /* blocks: 16 MiB */
+#define CHUNK       16   /* blocks allocated at once */
+#define HASH        1024
+#define DIRTY_AGE_S 30
+
+struct cblock {
+	uint64_t blk;
+	int dirty;
+	uint64_t dirtied;           /* ticks when it became dirty */
+	struct cblock *prev, *next; /* LRU: head is the most recent */
+	struct cblock *hnext;
+	char *data;
+};
+
+static struct {
+	struct door_binding disk;
+	uint64_t blocks; /* the disk's size in cache blocks */
+	struct cblock *hash[HASH];
+	struct cblock head; /* the LRU list's sentinel */
+	uint32_t n, dirty, full;
+	uint32_t hits, misses;
+} c;
+
+static uint64_t ticks(uint32_t *hz)
+{
+	struct sprig_time t;
+	sprig_time(&t);
+	*hz = t.hz ? t.hz : 100;
+	return t.ticks;
+}
+
+static void unlink_lru(struct cblock *b)
+{
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+}
+
+static void push_front(struct cblock *b)
+{
+	b->next = c.head.next;
+	b->prev = &c.head;
+	c.head.next->prev = b;
+	c.head.next = b;
+}
+
+static struct cblock **slot(uint64_t blk)
+{
+	return &c.hash[blk % HASH];
+}
+
+static void unhash(struct cblock *b)
+{
+	for (struct cblock **p = slot(b->blk); *p; p = &(*p)->hnext)
+		if (*p == b) {
+			*p = b->hnext;
+			return;
+		}
+}
+
+static int disk_io(uint64_t blk, char *data, int write)
+{
+	for (uint32_t done = 0; done < CACHE_BLOCK;) {
+		uint32_t count = BLKDEV_MAX_SECTORS;
+		uint64_t lba = blk * (CACHE_BLOCK / BLKDEV_SECTOR) + done / BLKDEV_SECTOR;
+		if (count * BLKDEV_SECTOR > CACHE_BLOCK - done)
+			count = (CACHE_BLOCK - done) / BLKDEV_SECTOR;
+		struct blkdev_none none = {0};
+		struct door_io io = {write ? data + done : NULL,
+		                     write ? count * BLKDEV_SECTOR : 0,
+		                     write ? NULL : data + done,
+		                     write ? 0 : count * BLKDEV_SECTOR,
+		                     0,
+		                     -1,
+		                     0,
+		                     -1,
+		                     0};
+		int n = write ? blkdev_write(&c.disk, &(struct blkdev_rw){lba, count}, &none, &io)
+		              : blkdev_read(&c.disk, &(struct blkdev_rw){lba, count}, &none, &io);
+		if (n < 0)
+			return n;
+		if ((uint32_t)n != count * BLKDEV_SECTOR)
+			return -EIO;
+		done += count * BLKDEV_SECTOR;
+	}
+	return 0;
+}
+
+static int clean(struct cblock *b)
+{
+	if (!b->dirty)
+		return 0;
+	int err = disk_io(b->blk, b->data, 1);
+	if (err < 0)
+		return err;
+	b->dirty = 0;
+	c.dirty--;
+	return 0;
+}
+
+/* A block for blk: a new one while the cache may grow, else the least
+ * recently used (written back first if dirty). NULL on a disk error. */
+static struct cblock *take(void)
+{
+	if (!c.full && c.n < CACHE_MAX) {
+		char *mem = malloc(CHUNK * CACHE_BLOCK);
+		struct cblock *bs = mem ? calloc(CHUNK, sizeof *bs) : NULL;
+		if (bs) {
+			for (int i = 0; i < CHUNK; i++) {
+				bs[i].data = mem + i * CACHE_BLOCK;
+				bs[i].blk = UINT64_MAX;
+				push_front(&bs[i]);
+				/* at the back: taken before any block in use */
+				unlink_lru(&bs[i]);
+				bs[i].prev = c.head.prev;
+				bs[i].next = &c.head;
+				c.head.prev->next = &bs[i];
+				c.head.prev = &bs[i];
+			}
+			c.n += CHUNK;
+		} else {
+			free(mem);
+			c.full = 1; /* the domain's memory is what it is */
+		}
+	}
+	struct cblock *b = c.head.prev;
+	if (b == &c.head || clean(b) < 0)
+		return NULL;
+	if (b->blk != UINT64_MAX)
+		unhash(b);
+	return b;
+}
+
+/* The cached block blk (read from the disk unless whole will overwrite
+ * it), made the most recent. */
+static struct cblock *get(uint64_t blk, int whole, int *err)
+{
+	for (struct cblock *b = *slot(blk); b; b = b->hnext)
+		if (b->blk == blk) {
+			c.hits++;
+			unlink_lru(b);
+			push_front(b);
+			return b;
+		}
+	c.misses++;
+	struct cblock *b = take();
+	if (!b) {
+		*err = -EIO;
+		return NULL;
+	}
+	b->blk = UINT64_MAX;
+	if (!whole && (*err = disk_io(blk, b->data, 0)) < 0)
+		return NULL;
+	b->blk = blk;
+	b->hnext = *slot(blk);
+	*slot(blk) = b;
+	unlink_lru(b);
+	push_front(b);
+	return b;
+}
+
+int cache_init(int disk, uint64_t *bytes)
+{
+	door_bind_remote(&c.disk, disk);
+	c.head.next = c.head.prev = &c.head;
+	struct blkdev_info info = {0};
+	int err = blkdev_info(&c.disk, &(struct blkdev_none){0}, &info);
+	if (err < 0)
+		return err;
+	c.blocks = info.sectors / (CACHE_BLOCK / BLKDEV_SECTOR);
+	*bytes = c.blocks * CACHE_BLOCK;
+	return 0;
+}
+
+/* A read or write of len bytes at byte off, through the cache. */
+static int cache_rw(uint64_t off, char *buf, uint32_t len, int write)
+{
+	if (off + len < off || off + len > c.blocks * CACHE_BLOCK)
+		return -EIO;
+	while (len > 0) {
+		uint64_t blk = off / CACHE_BLOCK;
+		uint32_t at = (uint32_t)(off % CACHE_BLOCK);
+		uint32_t n = CACHE_BLOCK - at < len ? CACHE_BLOCK - at : len;
+		int err = 0;
+		struct cblock *b = get(blk, write && n == CACHE_BLOCK, &err);
+		if (!b)
+			return err;
+		if (write) {
+			memcpy(b->data + at, buf, n);
+			if (!b->dirty) {
+				uint32_t hz;
+				b->dirty = 1;
+				b->dirtied = ticks(&hz);
+				c.dirty++;
+			}
+		} else {
+			memcpy(buf, b->data + at, n);
+		}
+		off += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int cache_read(void *ctx, uint64_t off, void *buf, uint32_t len)
+{
+	(void)ctx;
+	return cache_rw(off, buf, len, 0);
+}
+
+int cache_write(void *ctx, uint64_t off, const void *buf, uint32_t len)
+{
+	(void)ctx;
+	return cache_rw(off, (char *)buf, len, 1);
+}
+
+/* Writes back the dirty blocks at least min_age seconds old (0: all). */
+static int write_back(uint32_t min_age)
+{
+	uint32_t hz;
+	uint64_t now = ticks(&hz);
+	int err = 0;
+	for (struct cblock *b = c.head.next; b != &c.head; b = b->next)
+		if (b->dirty && now - b->dirtied >= (uint64_t)min_age * hz) {
+			int e = clean(b);
+			if (e < 0 && !err)
+				err = e;
+		}
+	return err;
+}
+
+int cache_sync(void)
+{
+	int err = write_back(0);
+	int e = blkdev_flush(&c.disk, &(struct blkdev_none){0}, &(struct blkdev_none){0});
+	return err ? err : e;
+}
+
+int cache_age(void)
+{
+	return write_back(DIRTY_AGE_S);
+}
+
+void cache_stat(struct fs_cachestat *s)
+{
+	*s = (struct fs_cachestat){c.n, c.dirty, c.hits, c.misses};
+}
