@@ -784,6 +784,24 @@ static void test_unix_errors(void **state)
 	assert_int_equal(ext2_rename(&fs, d, ".", 1, root, "dot", 3), -EINVAL);
 	assert_int_equal(ext2_rename(&fs, d, "f", 1, root, "..", 2), -EINVAL);
 	assert_int_equal(ext2_rename(&fs, d, "f", 1, root, name, 256), -ENAMETOOLONG);
+	/* a name of every byte value but '/' and NUL: 254 bytes */
+	char every[256];
+	uint32_t k = 0;
+	for (int c = 1; c < 256; c++)
+		if (c != '/')
+			every[k++] = (char)c;
+	assert_int_equal(ext2_create(&fs, d, every, k, 0644, &ino), 0);
+	uint32_t found;
+	assert_int_equal(ext2_lookup(&fs, d, every, k, &found), 0);
+	assert_int_equal(found, ino);
+	struct ext2_dirent e;
+	uint64_t pos = 0;
+	int r;
+	while ((r = ext2_readdir(&fs, d, &pos, &e)) == 1 && e.ino != ino)
+		;
+	assert_int_equal(r, 1);
+	assert_int_equal(e.name_len, k);
+	assert_memory_equal(e.name, every, k);
 	/* a file larger than the block map */
 	assert_int_equal(ext2_write(&fs, f, fs.max_size, buf, 1), -EFBIG);
 	assert_int_equal(ext2_truncate(&fs, f, fs.max_size + 1), -EFBIG);
