@@ -977,9 +977,9 @@ static const char *feature_why(const struct feature *t, uint32_t bits)
 	return t->why;
 }
 
-/* The superblock's geometry: sizes, counts and features this code handles.
- * Fills the derived fields of fs. */
-static int mount_geometry(struct ext2 *fs, int rdonly)
+/* The superblock's geometry: sizes and counts this code handles, and
+ * that fit the device. Fills the derived fields of fs. */
+static int mount_geometry(struct ext2 *fs)
 {
 	struct ext2_super_disk *sb = &fs->sb;
 	if (sb->s_magic != EXT2_MAGIC)
@@ -1024,6 +1024,14 @@ static int mount_geometry(struct ext2 *fs, int rdonly)
 	        fs->gdt_block + (((uint64_t)fs->groups * 32 + fs->bsize - 1) >> fs->bshift);
 	if (gdt_end > sb->s_blocks_count)
 		return refuse(fs, -EINVAL, "group descriptors past the end");
+	return 0;
+}
+
+/* The features: any incompatible one but filetype refuses the image, any
+ * read-only one but sparse_super and large_file refuses writing it. */
+static int mount_features(struct ext2 *fs, int rdonly)
+{
+	const struct ext2_super_disk *sb = &fs->sb;
 	uint32_t incompat = sb->s_feature_incompat & ~(uint32_t)EXT2_INCOMPAT_FILETYPE;
 	if (incompat)
 		return refuse(fs, -ENOTSUP, feature_why(incompat_names, incompat));
@@ -1071,8 +1079,8 @@ int ext2_mount(struct ext2 *fs, const struct ext2_dev *dev, int flags)
 		return refuse(fs, -EINVAL, "the device is smaller than a superblock");
 	if (dev_read(fs, EXT2_SUPER_OFFSET, &fs->sb, sizeof fs->sb))
 		return refuse(fs, -EIO, "cannot read the superblock");
-	int r = mount_geometry(fs, fs->rdonly);
-	if (r || (r = mount_groups(fs)))
+	int r = mount_geometry(fs);
+	if (r || (r = mount_features(fs, fs->rdonly)) || (r = mount_groups(fs)))
 		return r;
 	uint64_t p = fs->ptrs;
 	fs->max_size = (EXT2_NDIR + p + p * p + p * p * p) << fs->bshift;

@@ -23,7 +23,9 @@
  * descriptors, bitmaps, inodes and data go to the device as each call
  * makes them; the superblock's counts are kept in memory and written by
  * ext2_sync. Nothing is cached above the device: the fs server's block
- * cache sits under the callbacks.
+ * cache sits under the callbacks. The blocks the superblock reserves for
+ * root are not held back (statfs's bavail leaves them out); reads do not
+ * change atime.
  *
  * Entry points: ext2_mount, ext2_sync, ext2_statfs, ext2_lookup, ext2_stat,
  * ext2_setattr, ext2_read, ext2_write, ext2_truncate, ext2_create,

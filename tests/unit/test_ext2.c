@@ -178,6 +178,14 @@ static uint8_t *debugfs_cat(const char *img, const char *path, size_t *len)
 
 /* ---- contents ---- */
 
+/* A seeded generator, the same on every host. */
+static uint64_t rng;
+static uint32_t rnd(void)
+{
+	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rng >> 33);
+}
+
 static uint8_t pattern(uint64_t off, unsigned seed)
 {
 	return (uint8_t)(off * 131 + seed * 7 + (off >> 10) * 3 + (off >> 20));
@@ -776,6 +784,24 @@ static void test_unix_errors(void **state)
 	assert_int_equal(ext2_rename(&fs, d, ".", 1, root, "dot", 3), -EINVAL);
 	assert_int_equal(ext2_rename(&fs, d, "f", 1, root, "..", 2), -EINVAL);
 	assert_int_equal(ext2_rename(&fs, d, "f", 1, root, name, 256), -ENAMETOOLONG);
+	/* a name of every byte value but '/' and NUL: 254 bytes */
+	char every[256];
+	uint32_t k = 0;
+	for (int c = 1; c < 256; c++)
+		if (c != '/')
+			every[k++] = (char)c;
+	assert_int_equal(ext2_create(&fs, d, every, k, 0644, &ino), 0);
+	uint32_t found;
+	assert_int_equal(ext2_lookup(&fs, d, every, k, &found), 0);
+	assert_int_equal(found, ino);
+	struct ext2_dirent e;
+	uint64_t pos = 0;
+	int r;
+	while ((r = ext2_readdir(&fs, d, &pos, &e)) == 1 && e.ino != ino)
+		;
+	assert_int_equal(r, 1);
+	assert_int_equal(e.name_len, k);
+	assert_memory_equal(e.name, every, k);
 	/* a file larger than the block map */
 	assert_int_equal(ext2_write(&fs, f, fs.max_size, buf, 1), -EFBIG);
 	assert_int_equal(ext2_truncate(&fs, f, fs.max_size + 1), -EFBIG);
@@ -902,6 +928,262 @@ static void test_full_disk(void **state)
 	}
 }
 
+/* Truncating a file that reaches triply indirect blocks to 0 gives back
+ * every block, indirect ones too; deleting it gives back its inode. */
+static void test_truncate_frees_every_block(void **state)
+{
+	(void)state;
+	static const char *cfg[] = {"-b 1024", "-b 4096"};
+	for (int c = 0; c < 2; c++) {
+		struct ext2_statfs s0, s1;
+		struct ext2_stat st;
+		mkfs("trunc.img", cfg[c], "8M", NULL);
+		mount_rw("trunc.img");
+		ext2_statfs(&fs, &s0);
+		uint32_t ino = mk(&fs, "/f", 0644);
+		for (size_t i = 0; i < sizeof sparse_at / sizeof *sparse_at; i++)
+			write_pattern(&fs, ino, sparse_at[i], SPARSE_PIECE, 4, 1000);
+		write_pattern(&fs, ino, 100 * KiB, 300 * KiB, 5, 7000);
+		assert_int_equal(ext2_stat(&fs, ino, &st), 0);
+		ext2_statfs(&fs, &s1);
+		assert_int_equal(st.blocks, (uint64_t)(s0.bfree - s1.bfree) * (s0.bsize / 512));
+		/* down in steps: each level's blocks go */
+		static const uint64_t steps[] = {5 * GiB,  70 * MiB + 1, 2 * MiB, 150 * KiB,
+		                                 20 * KiB, 5000,         0};
+		for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+			assert_int_equal(ext2_truncate(&fs, ino, steps[i]), 0);
+			assert_int_equal(ext2_stat(&fs, ino, &st), 0);
+			ext2_statfs(&fs, &s1);
+			assert_int_equal(st.blocks,
+			                 (uint64_t)(s0.bfree - s1.bfree) * (s0.bsize / 512));
+		}
+		assert_int_equal(st.blocks, 0);
+		assert_int_equal(s1.bfree, s0.bfree);
+		assert_int_equal(s1.ifree, s0.ifree - 1);
+		assert_int_equal(rm(&fs, "/f"), 0);
+		ext2_statfs(&fs, &s1);
+		assert_int_equal(s1.ifree, s0.ifree);
+		unmount_save("trunc.img");
+		fsck_clean("trunc.img");
+	}
+}
+
+/* A file with an extended attribute block (128-byte inodes keep no
+ * attributes inside): deleting it frees that block too. */
+static void test_xattr_block_freed(void **state)
+{
+	(void)state;
+	mkfs("xattr.img", "-b 1024 -I 128", "8M", "src");
+	assert_int_equal(run(E2PATH "debugfs -w -R 'ea_set /small user.test some-value' %s "
+	                            ">/dev/null 2>&1 && debugfs -R 'stat /small' %s 2>/dev/null | "
+	                            "grep -q 'File ACL: [1-9]'",
+	                     path_of("xattr.img"), path_of("xattr.img")),
+	                 0);
+	mount_rw("xattr.img");
+	struct ext2_statfs s0, s1;
+	ext2_statfs(&fs, &s0);
+	check_bytes(&fs, ino_of(&fs, "/small"), 0, 5000, 1);
+	assert_int_equal(rm(&fs, "/small"), 0);
+	ext2_statfs(&fs, &s1);
+	assert_int_equal(s1.bfree, s0.bfree + 5 + 1);
+	unmount_save("xattr.img");
+	fsck_clean("xattr.img");
+}
+
+/* ---- random operations against a model ---- */
+
+#define MODEL_DIRS   4
+#define MODEL_NAMES  64
+#define MODEL_INODES 96
+#define MODEL_MAX    (80 * 1024)
+
+struct mnode {
+	int used, nlink;
+	uint32_t ino;
+	uint32_t size;
+	uint8_t *data;
+};
+
+struct mname {
+	int node; /* -1: none */
+};
+
+static struct mnode mnodes[MODEL_INODES];
+static struct mname mnames[MODEL_DIRS][MODEL_NAMES];
+static uint32_t mdirs[MODEL_DIRS];
+
+static void model_name(char *buf, int i)
+{
+	/* names of several lengths, so entries split and merge unevenly */
+	snprintf(buf, 64, "%.*s-%d", 1 + i % 23, "abcdefghijklmnopqrstuvwxyz", i);
+}
+
+static int model_free_node(void)
+{
+	for (int i = 0; i < MODEL_INODES; i++)
+		if (!mnodes[i].used)
+			return i;
+	return -1;
+}
+
+static void model_unref(int n)
+{
+	if (--mnodes[n].nlink == 0) {
+		free(mnodes[n].data);
+		memset(&mnodes[n], 0, sizeof mnodes[n]);
+	}
+}
+
+static void model_step(struct ext2 *f)
+{
+	char name[64], name2[64];
+	int d = (int)(rnd() % MODEL_DIRS), i = (int)(rnd() % MODEL_NAMES);
+	int n = mnames[d][i].node, r;
+	model_name(name, i);
+	uint32_t len = (uint32_t)strlen(name), ino;
+	switch (rnd() % 8) {
+	case 0: /* create */
+	case 1: {
+		int m = model_free_node();
+		r = ext2_create(f, mdirs[d], name, len, 0644, &ino);
+		if (n >= 0 || m < 0) {
+			assert_int_equal(r, n >= 0 ? -EEXIST : 0);
+			if (r == 0)
+				assert_int_equal(ext2_unlink(f, mdirs[d], name, len), 0);
+			break;
+		}
+		assert_int_equal(r, 0);
+		mnodes[m] = (struct mnode){1, 1, ino, 0, calloc(1, MODEL_MAX)};
+		mnames[d][i].node = m;
+		break;
+	}
+	case 2: /* write */
+	case 3: {
+		if (n < 0)
+			break;
+		uint32_t off = rnd() % (MODEL_MAX - 1), k = 1 + rnd() % 9000;
+		if (k > MODEL_MAX - off)
+			k = MODEL_MAX - off;
+		uint8_t *buf = malloc(k);
+		fill(buf, off, k, rnd() % 256);
+		assert_int_equal(ext2_write(f, mnodes[n].ino, off, buf, k), (int)k);
+		memcpy(mnodes[n].data + off, buf, k);
+		if (off + k > mnodes[n].size)
+			mnodes[n].size = off + k;
+		free(buf);
+		break;
+	}
+	case 4: { /* truncate */
+		if (n < 0)
+			break;
+		uint32_t size = rnd() % MODEL_MAX;
+		assert_int_equal(ext2_truncate(f, mnodes[n].ino, size), 0);
+		if (size < mnodes[n].size)
+			memset(mnodes[n].data + size, 0, mnodes[n].size - size);
+		mnodes[n].size = size;
+		break;
+	}
+	case 5: /* unlink */
+		assert_int_equal(ext2_unlink(f, mdirs[d], name, len), n < 0 ? -ENOENT : 0);
+		if (n >= 0) {
+			mnames[d][i].node = -1;
+			model_unref(n);
+		}
+		break;
+	case 6: { /* link */
+		int d2 = (int)(rnd() % MODEL_DIRS), i2 = (int)(rnd() % MODEL_NAMES);
+		model_name(name2, i2);
+		if (n < 0)
+			break;
+		r = ext2_link(f, mdirs[d2], name2, (uint32_t)strlen(name2), mnodes[n].ino);
+		assert_int_equal(r, mnames[d2][i2].node >= 0 ? -EEXIST : 0);
+		if (r == 0) {
+			mnames[d2][i2].node = n;
+			mnodes[n].nlink++;
+		}
+		break;
+	}
+	default: { /* rename, maybe over another file */
+		int d2 = (int)(rnd() % MODEL_DIRS), i2 = (int)(rnd() % MODEL_NAMES);
+		model_name(name2, i2);
+		r = ext2_rename(f, mdirs[d], name, len, mdirs[d2], name2, (uint32_t)strlen(name2));
+		assert_int_equal(r, n < 0 ? -ENOENT : 0);
+		if (n < 0 || (d == d2 && i == i2))
+			break;
+		int old = mnames[d2][i2].node;
+		if (old == n) /* two names of one inode: nothing happens */
+			break;
+		mnames[d2][i2].node = n;
+		mnames[d][i].node = -1;
+		if (old >= 0)
+			model_unref(old);
+		break;
+	}
+	}
+}
+
+static void model_check(struct ext2 *f)
+{
+	char name[64];
+	struct ext2_stat st;
+	uint8_t *buf = malloc(MODEL_MAX + 1);
+	for (int d = 0; d < MODEL_DIRS; d++)
+		for (int i = 0; i < MODEL_NAMES; i++) {
+			int n = mnames[d][i].node;
+			uint32_t ino;
+			model_name(name, i);
+			int r = ext2_lookup(f, mdirs[d], name, (uint32_t)strlen(name), &ino);
+			if (n < 0) {
+				assert_int_equal(r, -ENOENT);
+				continue;
+			}
+			assert_int_equal(r, 0);
+			assert_int_equal(ino, mnodes[n].ino);
+			assert_int_equal(ext2_stat(f, ino, &st), 0);
+			assert_int_equal(st.size, mnodes[n].size);
+			assert_int_equal(st.nlink, mnodes[n].nlink);
+			assert_int_equal(ext2_read(f, ino, 0, buf, MODEL_MAX + 1),
+			                 (int)mnodes[n].size);
+			assert_memory_equal(buf, mnodes[n].data, mnodes[n].size);
+		}
+	free(buf);
+}
+
+static void test_random_operations_against_a_model(void **state)
+{
+	(void)state;
+	static const char *cfg[] = {"-b 1024", "-b 4096", "-b 1024 -I 128"};
+	rng = 77;
+	for (int c = 0; c < 3; c++) {
+		mkfs("model.img", cfg[c], "24M", NULL);
+		mount_rw("model.img");
+		memset(mnodes, 0, sizeof mnodes);
+		memset(mnames, 0xff, sizeof mnames);
+		mdirs[0] = EXT2_ROOT_INO;
+		mdirs[1] = mk(&fs, "/d1", EXT2_S_IFDIR | 0755);
+		mdirs[2] = mk(&fs, "/d1/d2", EXT2_S_IFDIR | 0755);
+		mdirs[3] = mk(&fs, "/d3", EXT2_S_IFDIR | 0755);
+		for (int step = 0; step < 4000; step++) {
+			model_step(&fs);
+			if (step % 1000 == 999)
+				model_check(&fs);
+		}
+		int names = 0, nodes = 0;
+		for (int i = 0; i < MODEL_DIRS * MODEL_NAMES; i++)
+			names += mnames[i / MODEL_NAMES][i % MODEL_NAMES].node >= 0;
+		for (int i = 0; i < MODEL_INODES; i++)
+			nodes += mnodes[i].used;
+		print_message("model %s: %d names of %d inodes\n", cfg[c], names, nodes);
+		unmount_save("model.img");
+		fsck_clean("model.img");
+		mount_rw("model.img");
+		model_check(&fs);
+		free(md.data);
+		for (int i = 0; i < MODEL_INODES; i++)
+			free(mnodes[i].data);
+	}
+}
+
 /* ---- refused images ---- */
 
 static void test_refused_images(void **state)
@@ -955,13 +1237,6 @@ static void test_refused_images(void **state)
 
 /* ---- fuzzing ---- */
 
-static uint64_t rng;
-static uint32_t rnd(void)
-{
-	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)(rng >> 33);
-}
-
 /* Blocks worth damaging in an image: metadata and directory/indirect blocks. */
 struct targets {
 	uint32_t bsize;
@@ -984,6 +1259,9 @@ static void find_targets(struct targets *t)
 	t->n = 0;
 	const struct ext2_group_disk *gd =
 	        (void *)(md.data + (uint64_t)(sb->s_first_data_block + 1) * t->bsize);
+	if (t->bsize == 1024)
+		add_target(t, 1); /* the superblock; with 4 KiB blocks it is in block 0 */
+	add_target(t, sb->s_first_data_block + 1); /* the group descriptors */
 	add_target(t, gd->bg_block_bitmap);
 	add_target(t, gd->bg_inode_bitmap);
 	for (uint32_t i = 0; i < 8; i++)
@@ -1032,8 +1310,12 @@ static void mutate(uint8_t *img, uint64_t size, const struct targets *t)
 	}
 }
 
+static long fuzz_calls, fuzz_errors;
+
 static int fuzz_ok(int r)
 {
+	fuzz_calls++;
+	fuzz_errors += r < 0;
 	switch (-r) {
 	case EIO:
 	case ENOENT:
@@ -1133,6 +1415,7 @@ static void test_fuzz_mutated_images(void **state)
 		rng = seed + (uint64_t)c;
 		md.data = malloc(md.size);
 		int mounted = 0;
+		fuzz_calls = fuzz_errors = 0;
 		for (int round = 0; round < rounds; round++) {
 			memcpy(md.data, pristine, md.size);
 			mutate(md.data, md.size, &t);
@@ -1147,8 +1430,9 @@ static void test_fuzz_mutated_images(void **state)
 			mounted++;
 			fuzz_walk(&fs, round);
 		}
-		print_message("fuzz %s: seed %llu, %d rounds, %d mounted\n", cfg[c],
-		              (unsigned long long)seed, rounds, mounted);
+		print_message(
+		        "fuzz %s: seed %llu, %d rounds, %d mounted, %ld of %ld calls failed\n",
+		        cfg[c], (unsigned long long)seed, rounds, mounted, fuzz_errors, fuzz_calls);
 		assert_true(mounted > rounds / 2);
 		free(md.data);
 		free(pristine);
@@ -1167,6 +1451,9 @@ int main(void)
 	        cmocka_unit_test(test_unix_errors),
 	        cmocka_unit_test(test_directory_loop),
 	        cmocka_unit_test(test_full_disk),
+	        cmocka_unit_test(test_truncate_frees_every_block),
+	        cmocka_unit_test(test_xattr_block_freed),
+	        cmocka_unit_test(test_random_operations_against_a_model),
 	        cmocka_unit_test(test_refused_images),
 	        cmocka_unit_test(test_fuzz_mutated_images),
 	};
