@@ -62,7 +62,7 @@
 #define CMD_IDENTIFY     0xec
 #define LBA28_SECTORS    0x10000000u /* LBA28 names sectors 0 .. 2^28 - 1 */
 #define SECTOR_WORDS     (BLKDEV_SECTOR / 2)
-#define IO_TIMEOUT_MS    3000
+#define IO_TIMEOUT_MS    10000 /* a disk spinning up may take seconds */
 #define RESET_TIMEOUT_MS 3000
 #define POLL_SLICE_MS    20 /* a futex wait's length: the interrupt normally ends it first */
 
