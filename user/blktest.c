@@ -18,10 +18,13 @@
  * "blktest: N checks, N failed".
  */
 #include <errno.h>
+#include <signal.h>
 #include <sprite/blkdev.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lib/c/libc.h"
 
@@ -257,6 +260,40 @@ static void check_concurrent(void)
 	      "thread %d, bad %d and %d", t, bad, second.bad);
 }
 
+/* A child reading in a loop is killed, so a request loses its caller in
+ * the middle (the driver finishes it by polling); the driver answers on. */
+static void check_killed_reader(void)
+{
+	static char buf[RUN * SECTOR], want[RUN * SECTOR];
+	int fd = fd_install(door_dup(disk.id)); /* a descriptor: fork passes it on */
+	pid_t pid = fd >= 0 ? fork() : -1;
+	if (pid == 0) {
+		struct door_binding mine;
+		door_bind_remote(&mine, fd_door(fd));
+		for (;;) {
+			struct door_io io = {NULL, 0, buf, sizeof buf, 0, -1, 0, -1, 0};
+			blkdev_read(&mine, &(struct blkdev_rw){sectors - RUN - 1, RUN},
+			            &(struct blkdev_none){0}, &io);
+		}
+	}
+	int bad = 0, st = 0;
+	for (int round = 0; round < 5 && pid > 0; round++) {
+		usleep(20000 + round * 7000);
+		bad += read_check(0, 1, buf, want);
+	}
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	check("a reader killed in the middle: killed", pid > 0 && WIFSIGNALED(st), "pid %d st %#x",
+	      pid, st);
+	for (int i = 0; i < 5; i++)
+		bad += read_check(sectors - RUN - 1, RUN, buf, want) + read_check(0, 1, buf, want);
+	check("after the killed reader, reads still come back whole", bad == 0, "%d bad", bad);
+	if (fd >= 0)
+		close(fd);
+}
+
 static int no_disk(void)
 {
 	int id = name_lookup("disk", 2000);
@@ -297,6 +334,7 @@ int main(int argc, char **argv)
 		check_refused();
 		check_raw();
 		check_concurrent();
+		check_killed_reader();
 		int err = blkdev_flush(&disk, &(struct blkdev_none){0}, &(struct blkdev_none){0});
 		check("flush", err == 0, "%d", err);
 		struct blkdev_info info;

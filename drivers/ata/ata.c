@@ -10,7 +10,7 @@
  * refused the same way), and serves the disk as one block device
  * (sprite/blkdev.h) published as the boot name "disk".
  *
- * One request at a time: a futex lock. A request issues its command and
+ * One request at a time, in order: a ticket lock on a futex. A request issues its command and
  * sleeps on a futex word the interrupt notice bumps; the status registers
  * decide what happened (a stray wake-up is harmless). The first data block
  * of a write has no interrupt, so that wait polls. Every wait has a
@@ -62,12 +62,13 @@
 #define CMD_IDENTIFY     0xec
 #define LBA28_SECTORS    0x10000000u /* LBA28 names sectors 0 .. 2^28 - 1 */
 #define SECTOR_WORDS     (BLKDEV_SECTOR / 2)
-#define IO_TIMEOUT_MS    3000
+#define IO_TIMEOUT_MS    10000 /* a disk spinning up may take seconds */
 #define RESET_TIMEOUT_MS 3000
 #define POLL_SLICE_MS    20 /* a futex wait's length: the interrupt normally ends it first */
 
 static struct {
-	uint32_t lock;    /* 0 free, 1 held, 2 held with waiters: one request at a time */
+	uint32_t next;    /* the lock: the next ticket to hand out ... */
+	uint32_t serving; /* ... and the one whose request may run (waiters sleep on it) */
 	uint32_t irq_seq; /* bumped by every interrupt: requests sleep on it */
 	uint8_t irq_stat; /* the status register as the last interrupt found it */
 	uint32_t hz;      /* timer ticks per second */
@@ -111,28 +112,39 @@ static void settle(void)
 		(void)alt_status();
 }
 
-/* ---- the lock: a futex word, so a queued request sleeps ---- */
+/* ---- the lock: tickets, so requests run in the order they came ---- */
 
-/* Takes the device; -EINTR if the caller is signalled while waiting. */
-static int lock_take(void)
-{
-	uint32_t c = 0;
-	if (__atomic_compare_exchange_n(&ata.lock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		return 0;
-	if (c != 2)
-		c = __atomic_exchange_n(&ata.lock, 2, __ATOMIC_ACQUIRE);
-	while (c != 0) {
-		if (futex_wait(&ata.lock, 2, 0) == -EINTR)
-			return -EINTR;
-		c = __atomic_exchange_n(&ata.lock, 2, __ATOMIC_ACQUIRE);
-	}
-	return 0;
-}
-
+/* A plain futex lock would starve: a client calling in a loop gets the
+ * lock back before a woken waiter runs, because the holder sleeps (for
+ * the interrupt) only while holding it. */
 static void lock_give(void)
 {
-	if (__atomic_exchange_n(&ata.lock, 0, __ATOMIC_RELEASE) == 2)
-		futex_wake(&ata.lock, 1);
+	uint32_t now = __atomic_add_fetch(&ata.serving, 1, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&ata.next, __ATOMIC_ACQUIRE) != now)
+		futex_wake(&ata.serving, DOOR_POOL_MAX); /* each checks its own ticket */
+}
+
+/* Waits for this request's turn; -EINTR if the caller is signalled while
+ * waiting (its turn is still taken, at once passed on, so that the line
+ * behind it moves). */
+static int lock_take(void)
+{
+	uint32_t mine = __atomic_fetch_add(&ata.next, 1, __ATOMIC_ACQ_REL);
+	int interrupted = 0;
+	for (;;) {
+		uint32_t now = __atomic_load_n(&ata.serving, __ATOMIC_ACQUIRE);
+		if (now == mine)
+			break;
+		if (interrupted)
+			yield(); /* the futex answers -EINTR at once now */
+		else if (futex_wait(&ata.serving, now, 0) == -EINTR)
+			interrupted = 1;
+	}
+	if (interrupted) {
+		lock_give();
+		return -EINTR;
+	}
+	return 0;
 }
 
 /* ---- the interrupt ---- */
