@@ -292,6 +292,22 @@ static void hostile(int dir)
 	door_info(dir, &after);
 	check("hostile: extra doors closed by the dispatcher",
 	      err == 0 && after.refs == before.refs, (int)after.refs);
+
+	/* Doors riding along with a fixed-size operation, or a refused one. */
+	struct {
+		uint32_t op, unused;
+	} lv = {5, 0};
+	a = (door_arg_t){&lv, sizeof lv, d, 3, rep, sizeof rep, NULL, 0};
+	err = door_call(dir, &a);
+	door_info(dir, &after);
+	check("hostile: doors sent with a fixed-size operation are closed",
+	      err == 0 && after.refs == before.refs, (int)after.refs);
+	lv.op = 99;
+	a = (door_arg_t){&lv, sizeof lv, d, 3, rep, sizeof rep, NULL, 0};
+	err = door_call(dir, &a);
+	door_info(dir, &after);
+	check("hostile: doors sent with a refused operation are closed",
+	      err == 0 && rep[0] == -EINVAL && after.refs == before.refs, (int)after.refs);
 }
 
 static int server(void)

@@ -26,9 +26,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define LINE_MAX 1024
-#define WORDS    64
-#define JOBS     16
+#define LINE_MAX     1024
+#define WORDS        64
+#define JOBS         16
+#define PIPELINE_MAX 32 /* commands in one pipeline */
 
 static int status;      /* $? */
 static pid_t last_bg;   /* $! */
@@ -549,12 +550,13 @@ int main(int argc, char **argv)
 		char *wb = wordbuf;
 		int done = 0;
 		while (*p && !done) {
-			static struct cmd cmds[8];
+			static struct cmd cmds[PIPELINE_MAX];
 			int n = 0, bad = 0;
 			do {
-				if (n == 8 || parse_command(&p, &cmds[n], &wb) < 0) {
-					if (n == 8)
-						fprintf(stderr, "sh: a pipeline of more than 8\n");
+				if (n == PIPELINE_MAX || parse_command(&p, &cmds[n], &wb) < 0) {
+					if (n == PIPELINE_MAX)
+						fprintf(stderr, "sh: a pipeline of more than %d\n",
+						        PIPELINE_MAX);
 					bad = 1;
 					break;
 				}

@@ -326,6 +326,7 @@ struct door_io {
 		IN in;                                                                             \
 		memcpy(&in, (const char *)req->data + sizeof(uint32_t), sizeof in);                \
 		memset(r, 0, sizeof *r);                                                           \
+		door_drop_received(req); /* it takes no doors: none stay behind */                 \
 		r->status = ops->op(s->obj, &in, &r->out);                                         \
 		rep->data = r;                                                                     \
 		rep->size = sizeof *r;                                                             \
@@ -359,6 +360,7 @@ int door_io_local(struct door_io *io, void *obj, const void *in, void *out, door
 int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, struct door_io *io,
                         void *msg, uint32_t head, uint32_t rhead);
 void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhead);
+void door_drop_received(const struct door_request *req); /* closes every door it brought */
 
 #define DOOR_INTERFACE(iface, OPS)                                                                 \
 	struct iface##_ops {                                                                       \
@@ -383,6 +385,7 @@ void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhea
 		switch (op) {                                                                      \
 			OPS(DOOR_IFACE_CASE)                                                       \
 		}                                                                                  \
+		door_drop_received(req); /* refused: the doors it brought go */                    \
 		rep->data = &bad;                                                                  \
 		rep->size = sizeof bad;                                                            \
 	}

@@ -6,7 +6,7 @@
  * (setting in_door to -1) or to leave, and then it is closed for it.
  *
  * Entry points: door_io_call, door_io_local, door_io_serve_begin,
- * door_io_serve_end.
+ * door_io_serve_end, door_drop_received.
  */
 #include "lib/doors/doors.h"
 
@@ -120,4 +120,13 @@ void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhea
 		rep->desc = d;
 		rep->ndesc = 1;
 	}
+}
+
+/* A request that keeps none of its doors (a fixed-size operation, or one
+ * refused): they are closed, so a caller cannot fill the server's door
+ * table by sending doors along. */
+void door_drop_received(const struct door_request *req)
+{
+	for (uint32_t i = 0; i < req->ndesc; i++)
+		door_close(req->desc[i].id);
 }
