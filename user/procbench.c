@@ -19,6 +19,8 @@
 #include <sprite/proc.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +35,32 @@ static int fork_exit_wait(void)
 		_exit(0);
 	int st;
 	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? 0 : -1;
+}
+
+/* 1 MiB from a child through a pipe, read here in 4 KiB reads. */
+static int pipe_mib(void)
+{
+	static char buf[4096];
+	int p[2];
+	if (pipe(p) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		for (int i = 0; i < 256; i++)
+			if (write(p[1], buf, sizeof buf) != sizeof buf)
+				_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	long got = 0;
+	ssize_t n;
+	while ((n = read(p[0], buf, sizeof buf)) > 0)
+		got += n;
+	close(p[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	return got == 1048576 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 static int spawn_wait(void)
@@ -52,6 +80,33 @@ static int disk_read(const struct door_binding *disk)
 	return n == (int)sizeof buf ? 0 : -1;
 }
 
+/* The file system's rows, on /tmp (in memory): each call a door call to
+ * the fs domain (and a stream's door), as a program makes it. */
+static int fs_rows(void)
+{
+	static char block[4096];
+	int bad = 0, fd;
+	struct stat st;
+	int made = open("/tmp/bench", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	for (int i = 0; i < 256 && made >= 0; i++)
+		bad |= write(made, block, sizeof block) != sizeof block;
+	MEASURE("fs_open_close", 0, 200,
+	        bad |= (fd = open("/tmp/bench", O_RDONLY)) < 0 || close(fd) < 0);
+	MEASURE("fs_stat", 0, 500, bad |= stat("/tmp/bench", &st) < 0);
+	fd = open("/tmp/bench", O_RDONLY);
+	MEASURE("fs_read", 4096, 240, bad |= read(fd, block, sizeof block) != sizeof block);
+	close(fd);
+	lseek(made, 0, SEEK_SET);
+	MEASURE("fs_write", 4096, 240, bad |= write(made, block, sizeof block) != sizeof block);
+	close(made);
+	MEASURE("fs_create_unlink", 0, 200,
+	        bad |= (fd = open("/tmp/new", O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0 ||
+	               close(fd) < 0 || unlink("/tmp/new") < 0);
+	MEASURE("pipe_1mib", 1048576, 4, bad |= pipe_mib());
+	unlink("/tmp/bench");
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	struct door_binding disk;
@@ -67,6 +122,7 @@ int main(int argc, char **argv)
 	MEASURE("proc_fork_wait", 0, 40, bad |= fork_exit_wait());
 	MEASURE("proc_spawn_wait", 0, 40, bad |= spawn_wait());
 	MEASURE("console_write", 64, 200, bad |= write(1, line, sizeof line) != sizeof line);
+	bad |= fs_rows();
 	if (measure_disk && disk_id >= 0)
 		MEASURE("disk_read", 4096, 100, bad |= disk_read(&disk));
 	else if (measure_disk)

@@ -26,8 +26,8 @@
 #include "servers/fs/vfs.h"
 
 #define NDOMS     3
-#define PIPE_BUF  4096
-#define LINKS_MAX 8 /* symbolic links followed in one lookup */
+#define PIPE_RING 16384 /* bytes a pipe holds */
+#define LINKS_MAX 8     /* symbolic links followed in one lookup */
 
 static struct fsdom doms[NDOMS];
 
@@ -234,7 +234,7 @@ static int take_paths(const struct door_io *io, char *a, char *b)
 enum { S_FILE, S_DIR, S_DEV, S_PIPE_R, S_PIPE_W };
 
 struct pipe {
-	char buf[PIPE_BUF];
+	char buf[PIPE_RING];
 	uint32_t head, count;
 	int readers, writers;
 	uint32_t seq; /* bumped on every change: waits watch it */
@@ -327,10 +327,16 @@ static int pipe_read(struct pipe *p, char *out, uint32_t cap)
 		uint32_t seen = p->seq;
 		if (p->count > 0) {
 			uint32_t n = 0;
-			while (n < cap && p->count > 0) {
-				out[n++] = p->buf[p->head];
-				p->head = (p->head + 1) % PIPE_BUF;
-				p->count--;
+			while (n < cap && p->count > 0) { /* at most two pieces: the ring wraps */
+				uint32_t piece = PIPE_RING - p->head;
+				if (piece > p->count)
+					piece = p->count;
+				if (piece > cap - n)
+					piece = cap - n;
+				memcpy(out + n, p->buf + p->head, piece);
+				n += piece;
+				p->head = (p->head + piece) % PIPE_RING;
+				p->count -= piece;
 			}
 			punlock_wake(p, 1);
 			return (int)n;
@@ -355,9 +361,15 @@ static int pipe_write(struct pipe *p, const char *in, uint32_t len)
 			return done ? (int)done : -EPIPE;
 		}
 		uint32_t put = 0;
-		while (done < len && p->count < PIPE_BUF) {
-			p->buf[(p->head + p->count++) % PIPE_BUF] = in[done++];
-			put++;
+		while (done < len && p->count < PIPE_RING) {
+			uint32_t tail = (p->head + p->count) % PIPE_RING;
+			uint32_t piece = tail >= p->head ? PIPE_RING - tail : p->head - tail;
+			if (piece > len - done)
+				piece = len - done;
+			memcpy(p->buf + tail, in + done, piece);
+			p->count += piece;
+			done += piece;
+			put += piece;
 		}
 		punlock_wake(p, put > 0);
 		if (done == len)
