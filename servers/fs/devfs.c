@@ -2,9 +2,12 @@
 /*
  * devfs: /dev, a fixed directory of devices (vfs.h): console (its reads
  * and writes go on to the console driver's stream door), null (reads end
- * at once, writes vanish) and zero (reads give zeros). Nothing can be
- * made or removed in it. Its operations take no lock: a console read
- * blocks in the driver.
+ * at once, writes vanish), zero (reads give zeros) and, when there is a
+ * disk, disk: its bytes, read and written through the block device
+ * (sprite/blkdev.h) by whole sectors, past the file system's block cache
+ * as a Unix raw disk is (writing it under the mounted file system
+ * corrupts that). Nothing can be made or removed in it. Its operations
+ * take no lock: a console read blocks in the driver.
  *
  * Entry point: devfs_init.
  */
@@ -12,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sprite/blkdev.h>
+
 #include "servers/fs/vfs.h"
 
-enum { DEV_ROOT = 1, DEV_CONSOLE, DEV_NULL, DEV_ZERO, DEV_COUNT };
+enum { DEV_ROOT = 1, DEV_CONSOLE, DEV_NULL, DEV_ZERO, DEV_DISK, DEV_COUNT };
 
 static const struct {
 	const char *name;
@@ -24,11 +29,27 @@ static const struct {
         [DEV_CONSOLE] = {"console", FS_S_IFCHR | 0620, 0x0501},
         [DEV_NULL] = {"null", FS_S_IFCHR | 0666, 0x0103},
         [DEV_ZERO] = {"zero", FS_S_IFCHR | 0666, 0x0105},
+        [DEV_DISK] = {"disk", FS_S_IFBLK | 0600, 0x0300},
 };
 
 struct devfs {
 	int console; /* the console driver's stream door, or -1 */
+	int disk;    /* the disk driver's block device door, or -1 */
+	uint64_t disk_bytes;
+	int lock; /* the disk's bounce buffer */
+	char sectors[DOOR_IO_MAX];
 };
+
+static struct devfs *dev_of(struct fsdom *d)
+{
+	return d->priv;
+}
+
+/* Is node i there (the disk only with a disk)? */
+static int present(struct fsdom *d, uint32_t i)
+{
+	return i > 0 && i < DEV_COUNT && (i != DEV_DISK || dev_of(d)->disk >= 0);
+}
 
 static int console_door(struct fsdom *d)
 {
@@ -45,7 +66,8 @@ static int d_lookup(struct fsdom *d, uint32_t dir, const char *name, uint32_t le
 		return 0;
 	}
 	for (uint32_t i = DEV_CONSOLE; i < DEV_COUNT; i++) {
-		if (strlen(devs[i].name) == len && !memcmp(devs[i].name, name, len)) {
+		if (present(d, i) && strlen(devs[i].name) == len &&
+		    !memcmp(devs[i].name, name, len)) {
 			*ino = i;
 			return 0;
 		}
@@ -55,21 +77,56 @@ static int d_lookup(struct fsdom *d, uint32_t dir, const char *name, uint32_t le
 
 static int d_stat(struct fsdom *d, uint32_t ino, struct stream_stat *st)
 {
-	(void)d;
-	if (ino == 0 || ino >= DEV_COUNT)
+	if (!present(d, ino))
 		return -ENOENT;
 	*st = (struct stream_stat){.dev = 3,
 	                           .ino = ino,
 	                           .mode = devs[ino].mode,
 	                           .nlink = ino == DEV_ROOT ? 2 : 1,
-	                           .rdev = devs[ino].rdev};
+	                           .rdev = devs[ino].rdev,
+	                           .size = ino == DEV_DISK ? (uint32_t)dev_of(d)->disk_bytes : 0};
 	return 0;
+}
+
+/* The disk's bytes [off, off + len), by whole sectors through the bounce
+ * buffer: at most a buffer's worth per call (the caller loops). */
+static int disk_rw(struct fsdom *d, uint32_t off, void *buf, uint32_t len, int write)
+{
+	struct devfs *dev = dev_of(d);
+	if (off >= dev->disk_bytes)
+		return 0;
+	if (len > dev->disk_bytes - off)
+		len = (uint32_t)(dev->disk_bytes - off);
+	uint32_t first = off / BLKDEV_SECTOR, skip = off % BLKDEV_SECTOR;
+	if (skip + len > sizeof dev->sectors)
+		len = sizeof dev->sectors - skip;
+	uint32_t count = (skip + len + BLKDEV_SECTOR - 1) / BLKDEV_SECTOR;
+	struct door_binding b;
+	door_bind_remote(&b, dev->disk);
+	struct blkdev_none none = {0};
+	struct blkdev_rw rw = {first, count};
+	while (__atomic_exchange_n(&dev->lock, 1, __ATOMIC_ACQUIRE))
+		yield();
+	int n = 0;
+	if (!write || skip || len % BLKDEV_SECTOR) { /* whole sectors are read first */
+		struct door_io io = {NULL, 0, dev->sectors, count * BLKDEV_SECTOR, 0, -1, 0, -1, 0};
+		n = blkdev_read(&b, &rw, &none, &io);
+	}
+	if (n >= 0 && write) {
+		memcpy(dev->sectors + skip, buf, len);
+		struct door_io io = {dev->sectors, count * BLKDEV_SECTOR, NULL, 0, 0, -1, 0, -1, 0};
+		n = blkdev_write(&b, &rw, &none, &io);
+	} else if (n >= 0) {
+		memcpy(buf, dev->sectors + skip, len);
+	}
+	__atomic_store_n(&dev->lock, 0, __ATOMIC_RELEASE);
+	return n < 0 ? n : (int)len;
 }
 
 static int d_read(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32_t len)
 {
-	(void)off;
 	switch (ino) {
+	case DEV_DISK: return present(d, ino) ? disk_rw(d, off, buf, len, 0) : -ENOENT;
 	case DEV_CONSOLE: {
 		if (console_door(d) < 0)
 			return -ENODEV;
@@ -89,8 +146,8 @@ static int d_read(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32
 
 static int d_write(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf, uint32_t len)
 {
-	(void)off;
 	switch (ino) {
+	case DEV_DISK: return present(d, ino) ? disk_rw(d, off, (void *)buf, len, 1) : -ENOENT;
 	case DEV_CONSOLE: {
 		if (console_door(d) < 0)
 			return -ENODEV;
@@ -151,7 +208,6 @@ static int d_rename(struct fsdom *d, uint32_t fdir, const char *f, uint32_t flen
 static int d_readdir(struct fsdom *d, uint32_t dir, uint32_t *pos, uint32_t *ino, uint8_t *type,
                      char *name, uint32_t *namelen)
 {
-	(void)d;
 	if (dir != DEV_ROOT)
 		return -ENOTDIR;
 	if (*pos < 2) {
@@ -163,10 +219,13 @@ static int d_readdir(struct fsdom *d, uint32_t dir, uint32_t *pos, uint32_t *ino
 		return 1;
 	}
 	uint32_t i = *pos - 2 + DEV_CONSOLE;
+	while (i < DEV_COUNT && !present(d, i))
+		i++;
 	if (i >= DEV_COUNT)
 		return 0;
 	*ino = i;
-	*type = STREAM_DT_CHR;
+	*type = vfs_dtype(devs[i].mode);
+	*pos = i - DEV_CONSOLE + 2;
 	*namelen = (uint32_t)strlen(devs[i].name);
 	memcpy(name, devs[i].name, *namelen);
 	++*pos;
@@ -192,11 +251,22 @@ static const struct vfs_ops devfs_ops = {
 
 int devfs_init(struct fsdom *d, const char *prefix, int console, int disk)
 {
-	(void)disk;
 	struct devfs *dev = calloc(1, sizeof *dev);
 	if (!dev)
 		return -ENOMEM;
 	dev->console = console;
+	dev->disk = -1;
+	if (disk >= 0) {
+		struct door_binding b;
+		struct blkdev_info info = {0};
+		door_bind_remote(&b, disk);
+		if (blkdev_info(&b, &(struct blkdev_none){0}, &info) == 0) {
+			dev->disk = disk;
+			dev->disk_bytes = info.sectors * BLKDEV_SECTOR;
+			if (dev->disk_bytes > 0x7fffffff)
+				dev->disk_bytes = 0x7fffffff; /* what a 32-bit offset reaches */
+		}
+	}
 	*d = (struct fsdom){.ops = &devfs_ops, .priv = dev, .root = DEV_ROOT, .unlocked = 1};
 	strlcpy(d->prefix, prefix, sizeof d->prefix);
 	return 0;

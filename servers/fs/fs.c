@@ -661,7 +661,10 @@ static int f_open(void *obj, const struct fs_open_in *in, struct fs_none *out, s
 	if (err == 0 && (flags & FS_O_TRUNC) && type == FS_S_IFREG &&
 	    (flags & FS_O_ACCMODE) != FS_O_RDONLY)
 		err = d->ops->truncate(d, w.ino, 0);
-	int kind = type == FS_S_IFDIR ? S_DIR : type == FS_S_IFREG ? S_FILE : S_DEV;
+	/* a block device has an offset and a size, as a file does */
+	int kind = type == FS_S_IFDIR                         ? S_DIR
+	           : type == FS_S_IFREG || type == FS_S_IFBLK ? S_FILE
+	                                                      : S_DEV;
 	if (err == 0)
 		err = stream_new(kind, d, w.ino, flags, NULL, io);
 	dunlock(d);
@@ -913,10 +916,10 @@ static void flusher(void *arg)
  * found (the boot name "disk"); else, or if it cannot be mounted, memory. */
 int main(int argc, char **argv)
 {
-	int console = name_lookup("console", 5000);
+	int console = name_lookup("console", 5000), disk = -1;
 	int err = -ENODEV;
 	if (argc > 1 && !strcmp(argv[1], "disk")) {
-		int disk = name_lookup("disk", 1000);
+		disk = name_lookup("disk", 1000);
 		err = disk < 0 ? disk : ext2vfs_init(&doms[0], "/", disk);
 		on_disk = err == 0;
 	}
@@ -925,7 +928,7 @@ int main(int argc, char **argv)
 	if (!err)
 		err = memfs_init(&doms[1], "/tmp", 8u << 20);
 	if (!err)
-		err = devfs_init(&doms[2], "/dev", console, -1);
+		err = devfs_init(&doms[2], "/dev", console, disk);
 	if (err < 0) {
 		printf("fs: cannot start: %s\n", strerror(-err));
 		return 1;

@@ -617,7 +617,7 @@ static void notice_proc(void *cookie, const struct door_request *req, struct doo
 	struct process *parent = find(p->e.ppid);
 	if (parent)
 		deliver(parent, SIGCHLD);
-	else if (p->e.pid == pm.init_pid)
+	else if (p->e.pid == pm.init_pid && !pm.shutdown)
 		printf("proc: init (pid %d) ended with status %#x\n", p->e.pid, p->e.status);
 	if (!parent)
 		slot_free(p); /* nobody will wait for it */

@@ -3,7 +3,7 @@
 # t_readme.sh — the commands the README shows work as written. Every
 # `make run` line is run (with APPEND=poweroff=idle added and "poweroff"
 # typed at the console, so it ends by itself) and must end with every domain gone, every frame back and no
-# failed check; `make iso`, `make debug` (with gdb -x tools/gdbinit),
+# failed check; `make disk`, `make iso`, `make debug` (with gdb -x tools/gdbinit),
 # `make fuzz` (shortened) and `make bench` are run too. (`make test` is this run; `make format` is the
 # format step's fix; `make clean` is left out, it would remove the build
 # under the other tests.) A README example cannot rot without this failing.
@@ -29,6 +29,13 @@ while IFS= read -r line; do
 	verdict "readme/$n: ${cmd%"${cmd##*[! ]}"}"
 done < <(grep -E '^make run( |$)' "$ROOT/README.md")
 ((n >= 4)) || { fail "found only $n make run commands in README.md"; verdict readme; }
+
+# make disk: the disk image anew, and e2fsck finds it clean.
+LOG=$TEST_DIR/readme_disk.log
+(cd "$ROOT" && make disk) </dev/null >"$LOG" 2>&1 || fail "make disk failed"
+expect 'DISK +build/disk.img'
+PATH=$PATH:/sbin:/usr/sbin e2fsck -fn "$ROOT/build/disk.img" >>"$LOG" 2>&1 || fail "e2fsck -fn build/disk.img"
+verdict "readme/make disk"
 
 # make iso: the rescue image is made and said so.
 LOG=$TEST_DIR/readme_iso.log
