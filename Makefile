@@ -55,6 +55,7 @@ USER_EXTRA_domtest := $(addprefix $(B)/u/blob/,hello.o fault.o spin.o domchild.o
 USER_EXTRA_sigchild := $(B)/u/user/sigregs.o
 USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o
 USER_EXTRA_devtest := $(B)/u/blob/devchild.o
+USER_EXTRA_procbench = $(FS_OBJS) # the file system linked in, for the twin rows
 USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
 USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
@@ -126,7 +127,8 @@ $(B)/drivers/%.elf: $(B)/u/drivers/%/$$*.o $(USER_LIBS)
 	$(link_program)
 # ext2's times: the build's time plus the time since boot
 $(B)/u/servers/fs/ext2vfs.o: UCFLAGS += -DSPRIG_BUILD_TIME=$(shell date +%s)
-$(B)/servers/fs.elf: $(addprefix $(B)/u/servers/fs/,fs.o memfs.o devfs.o ext2vfs.o cache.o ext2.o) \
+FS_OBJS := $(addprefix $(B)/u/servers/fs/,fs.o memfs.o devfs.o ext2vfs.o cache.o ext2.o)
+$(B)/servers/fs.elf: $(B)/u/servers/fs/main.o $(FS_OBJS) \
 		$(USER_LIBS)
 	$(link_program)
 $(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o image.o) $(USER_LIBS)

@@ -101,10 +101,10 @@ awk -F, 'NR > 1 {
 	v[key "," $4] = $5; it[key] = $3
 }
 END {
-	printf "%-16s %9s %10s %14s %14s\n", "name", "bytes", "iterations", "icount (instr)", "tcg (ticks)"
+	printf "%-22s %9s %10s %14s %14s\n", "name", "bytes", "iterations", "icount (instr)", "tcg (ticks)"
 	for (i = 0; i < n; i++) {
 		split(order[i], k, ",")
-		printf "%-16s %9s %10s %14s %14s\n", k[1], k[2], it[order[i]], v[order[i] ",icount"], v[order[i] ",tcg"]
+		printf "%-22s %9s %10s %14s %14s\n", k[1], k[2], it[order[i]], v[order[i] ",icount"], v[order[i] ",tcg"]
 	}
 }' "$csv"
 

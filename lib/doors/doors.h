@@ -164,7 +164,8 @@ int door_create(door_proc_t proc, void *cookie, uint32_t flags);
 int door_create_fast(door_fast_proc_t proc, void *cookie);
 int door_pool_start(int nthreads);
 int door_pool_threads(void);
-int door_free(int id); /* closes a door this domain serves and frees its slot */
+int door_free(int id);     /* closes a door this domain serves and frees its slot */
+void *door_cookie(int id); /* the cookie of a door this domain serves, or NULL */
 void door_pool_limit(int max);
 
 /*

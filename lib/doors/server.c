@@ -11,7 +11,7 @@
  * other call to it comes through door_fast_dispatch, and every call to any
  * other door through door_dispatch.
  *
- * Entry points: door_create, door_create_fast, door_free, door_pool_start,
+ * Entry points: door_create, door_create_fast, door_free, door_cookie, door_pool_start,
  * door_pool_threads; door_dispatch, door_fast_dispatch and
  * door_return_failed (from fast.S).
  */
@@ -87,6 +87,7 @@ static void obj_release(struct door_obj *o)
 	lock();
 	o->proc = NULL;
 	o->fast = NULL;
+	o->fast = NULL;
 	o->next_free = srv.free;
 	srv.free = o;
 	unlock();
@@ -119,6 +120,19 @@ int door_create(door_proc_t proc, void *cookie, uint32_t flags)
 int door_create_fast(door_fast_proc_t proc, void *cookie)
 {
 	return create(NULL, proc, cookie, 0);
+}
+
+/* The cookie of a door this domain serves (door_create's), or NULL: what
+ * a linked-in client binds to (door_bind_local) instead of calling it. */
+void *door_cookie(int id)
+{
+	door_info_t info;
+	if (door_info(id, &info) < 0 || !(info.flags & DOOR_LOCAL) ||
+	    info.datum < (uint32_t)(uintptr_t)srv.obj ||
+	    info.datum >= (uint32_t)(uintptr_t)(srv.obj + MAX_OBJECTS))
+		return NULL;
+	const struct door_obj *o = (const struct door_obj *)(uintptr_t)info.datum;
+	return o->proc || o->fast ? o->cookie : NULL;
 }
 
 /* Ends a door this domain serves: revokes it (calls from any holder now

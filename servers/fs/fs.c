@@ -23,13 +23,12 @@
 
 #include "lib/doors/kobj.h"
 #include "servers/fs/cache.h"
-#include "servers/fs/vfs.h"
+#include "servers/fs/fs.h"
 
-#define NDOMS     3
 #define PIPE_RING 16384 /* bytes a pipe holds */
 #define LINKS_MAX 8     /* symbolic links followed in one lookup */
 
-static struct fsdom doms[NDOMS];
+struct fsdom doms[NDOMS]; /* "/", "/tmp", "/dev" (fs.h) */
 
 static void dlock(struct fsdom *d)
 {
@@ -42,6 +41,16 @@ static void dunlock(struct fsdom *d)
 {
 	if (!d->unlocked)
 		__atomic_store_n(&d->lock, 0, __ATOMIC_RELEASE);
+}
+
+void fs_lock(struct fsdom *d)
+{
+	dlock(d);
+}
+
+void fs_unlock(struct fsdom *d)
+{
+	dunlock(d);
 }
 
 /* ------------------------------------------------------------ lookup */
@@ -250,7 +259,7 @@ struct stream {
 	struct pipe *pipe;
 };
 
-static const struct stream_ops stream_impl;
+const struct stream_ops stream_impl;
 
 static void plock(struct pipe *p)
 {
@@ -607,9 +616,8 @@ static int s_pipe_writer(void *obj, const struct stream_none *in, struct stream_
 	return err;
 }
 
-static const struct stream_ops stream_impl = {s_read,    s_write,      s_info, s_setpgrp,
-                                              s_getpgrp, s_lseek,      s_stat, s_truncate,
-                                              s_readdir, s_pipe_writer};
+const struct stream_ops stream_impl = {s_read,  s_write, s_info,     s_setpgrp, s_getpgrp,
+                                       s_lseek, s_stat,  s_truncate, s_readdir, s_pipe_writer};
 
 /* ------------------------------------------------- the domains' doors */
 
@@ -882,7 +890,7 @@ static int f_pipe(void *obj, const struct fs_none *in, struct fs_none *out, stru
 	return err;
 }
 
-static int on_disk; /* "/" is ext2 on the disk, through the block cache */
+int on_disk; /* "/" is ext2 on the disk, through the block cache */
 
 static int f_cachestat(void *obj, const struct fs_none *in, struct fs_cachestat *out)
 {
@@ -896,74 +904,17 @@ static int f_cachestat(void *obj, const struct fs_none *in, struct fs_cachestat 
 	return 0;
 }
 
-static const struct fs_ops fs_impl = {f_open,   f_stat,   f_mkdir,   f_rmdir,    f_unlink,
-                                      f_rename, f_link,   f_symlink, f_readlink, f_statfs,
-                                      f_sync,   f_prefix, f_pipe,    f_cachestat};
+const struct fs_ops fs_impl = {f_open,   f_stat,   f_mkdir,   f_rmdir,    f_unlink,
+                               f_rename, f_link,   f_symlink, f_readlink, f_statfs,
+                               f_sync,   f_prefix, f_pipe,    f_cachestat};
 
-/* Writes back, every few seconds, the blocks dirty for 30 seconds. */
-static void flusher(void *arg)
+void *fs_stream_object(int door)
 {
-	(void)arg;
-	for (;;) {
-		sleep_ms(5000);
-		dlock(&doms[0]);
-		ext2vfs_age(&doms[0]);
-		dunlock(&doms[0]);
-	}
+	const struct door_served *served = door_cookie(door);
+	return served && served->ops == &stream_impl ? served->obj : NULL;
 }
 
-/* fs [disk]: with "disk", "/" is the ext2 file system on the disk proc
- * found (the boot name "disk"); else, or if it cannot be mounted, memory. */
-int main(int argc, char **argv)
+void fs_stream_close(void *obj)
 {
-	int console = name_lookup("console", 5000), disk = -1;
-	int err = -ENODEV;
-	if (argc > 1 && !strcmp(argv[1], "disk")) {
-		disk = name_lookup("disk", 1000);
-		err = disk < 0 ? disk : ext2vfs_init(&doms[0], "/", disk);
-		on_disk = err == 0;
-	}
-	if (!on_disk)
-		err = memfs_init(&doms[0], "/", 8u << 20);
-	if (!err)
-		err = memfs_init(&doms[1], "/tmp", 8u << 20);
-	if (!err)
-		err = devfs_init(&doms[2], "/dev", console, disk);
-	if (err < 0) {
-		printf("fs: cannot start: %s\n", strerror(-err));
-		return 1;
-	}
-	uint32_t ino;
-	static const char *const dirs[] = {"tmp", "dev", "bin", "etc"};
-	for (unsigned i = 0; i < sizeof dirs / sizeof *dirs;
-	     i++) /* the mount points, if not there */
-		if (doms[0].ops->lookup(&doms[0], doms[0].root, dirs[i], (uint32_t)strlen(dirs[i]),
-		                        &ino) == -ENOENT)
-			doms[0].ops->create(&doms[0], doms[0].root, dirs[i],
-			                    (uint32_t)strlen(dirs[i]),
-			                    FS_S_IFDIR | (i == 0 ? 01777 : 0755), NULL, &ino);
-	for (int i = 0; i < NDOMS; i++) {
-		doms[i].served = (struct door_served){&fs_impl, &doms[i], NULL};
-		doms[i].door = door_create(fs_dispatch, &doms[i].served, 0);
-		if (doms[i].door < 0) {
-			printf("fs: cannot serve %s: %s\n", doms[i].prefix,
-			       strerror(-doms[i].door));
-			return 1;
-		}
-	}
-	if (door_pool_start(4) < 0 || name_publish("fs", doms[0].door) < 0) {
-		printf("fs: cannot start its pool or publish \"fs\"\n");
-		return 1;
-	}
-	if (on_disk) {
-		struct fs_statfs st;
-		doms[0].ops->statfs(&doms[0], &st);
-		printf("fs: serving / (ext2 on the disk: %u blocks of %u bytes, %u free), /tmp "
-		       "(memory), /dev\n",
-		       st.blocks, st.bsize, st.bfree);
-		flusher(NULL); /* this thread writes back from now on */
-	}
-	printf("fs: serving / (memory), /tmp (memory), /dev\n");
-	for (;;)
-		sleep_ms(1000000);
+	stream_unref(obj);
 }
