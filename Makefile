@@ -127,7 +127,7 @@ $(B)/drivers/%.elf: $(B)/u/drivers/%/$$*.o $(USER_LIBS)
 	$(link_program)
 # ext2's times: the build's time plus the time since boot
 $(B)/u/servers/fs/ext2vfs.o: UCFLAGS += -DSPRIG_BUILD_TIME=$(shell date +%s)
-FS_OBJS := $(addprefix $(B)/u/servers/fs/,fs.o memfs.o devfs.o ext2vfs.o cache.o ext2.o)
+FS_OBJS := $(addprefix $(B)/u/servers/fs/,fs.o walk.o memfs.o devfs.o ext2vfs.o cache.o ext2.o)
 $(B)/servers/fs.elf: $(B)/u/servers/fs/main.o $(FS_OBJS) \
 		$(USER_LIBS)
 	$(link_program)

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "servers/fs/fs.h"
+#include "servers/fs/walk.h"
 
 /* Writes back, every few seconds, the blocks dirty for 30 seconds. */
 static void flusher(void *arg)
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
 		printf("fs: cannot start: %s\n", strerror(-err));
 		return 1;
 	}
+	walk_domains(doms, NDOMS); /* their prefixes: the mount points */
 	uint32_t ino;
 	static const char *const dirs[] = {"tmp", "dev", "bin", "etc"};
 	for (unsigned i = 0; i < sizeof dirs / sizeof *dirs;
