@@ -207,7 +207,7 @@ bench: deps all
 	@echo; tools/profile.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
-UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable ptable ext2
+UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable ptable ext2 walk
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
 UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c vmm/memobj.c vmm/uaccess.c
@@ -221,6 +221,10 @@ UNIT_SRCS_ext2 := servers/fs/ext2.c
 # ext2 reads hostile images: its test runs under the address and
 # undefined-behaviour sanitizers.
 UNIT_CFLAGS_ext2 := -fsanitize=address,undefined -fno-sanitize-recover=all
+# The path walk over memfs, on the host's malloc and string functions (but
+# strlcpy, which the test gives).
+UNIT_SRCS_walk := servers/fs/walk.c servers/fs/memfs.c lib/c/format.c
+UNIT_CFLAGS_walk := $(UNIT_CFLAGS_ext2) -Dstrlcpy=host_strlcpy
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format
 $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRCS_%)

@@ -11,7 +11,6 @@
  * Entry points: walk_domains, walk, walk_take_paths.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "servers/fs/walk.h"
@@ -25,36 +24,70 @@ void walk_domains(const struct fsdom *table, int n)
 	ndoms = n;
 }
 
-/* redirect = the directory above prefix, then "/" rest. */
-static void up_and_out(const struct fsdom *d, const char *rest, char *redirect)
+/* Where a walk is, as an absolute path: where a mount point would be. A
+ * path too long to keep counts the names past it (".." takes them back). */
+struct place {
+	char path[FS_PATH_MAX + 1];
+	uint32_t over; /* names walked down past what path could hold */
+};
+
+/* out = a, then "/" and rest if a slash followed the name just walked
+ * (kept, so a last name must still be a directory), never doubling a '/'.
+ * 0, or -ENAMETOOLONG past FS_PATH_MAX bytes. */
+static int join(char *out, const char *a, int slash, const char *rest)
 {
-	char parent[64];
-	strlcpy(parent, d->prefix, sizeof parent);
-	char *slash = strrchr(parent, '/');
-	if (slash)
-		slash[slash == parent ? 1 : 0] = 0;
-	snprintf(redirect, FS_PATH_MAX, "%s/%s", parent, rest);
+	size_t n = strlen(a), r = strlen(rest);
+	int sep = slash && (n == 0 || a[n - 1] != '/');
+	if (n + (size_t)sep + r > FS_PATH_MAX)
+		return -ENAMETOOLONG;
+	memmove(out, a, n);
+	if (sep)
+		out[n++] = '/';
+	memmove(out + n, rest, r + 1);
+	return 0;
 }
 
-/* here (an absolute path) moves to its child name, or up for ".." and
- * stays for "."; 0 if it would not fit. */
-static int descend(char *here, const char *name, uint32_t len)
+/* A redirect to join(a, slash, rest): FS_REDIRECT or -ENAMETOOLONG. */
+static int redirect_to(char *redirect, const char *a, int slash, const char *rest)
+{
+	int err = join(redirect, a, slash, rest);
+	return err < 0 ? err : FS_REDIRECT;
+}
+
+/* The directory above d's prefix, then the rest: ".." out of d. */
+static int up_and_out(const struct fsdom *d, int slash, const char *rest, char *redirect)
+{
+	char parent[sizeof d->prefix];
+	strlcpy(parent, d->prefix, sizeof parent);
+	char *last = strrchr(parent, '/');
+	if (last)
+		last[last == parent ? 1 : 0] = 0;
+	return redirect_to(redirect, parent, slash, rest);
+}
+
+/* here moves to its child name, or up for ".." and stays for "."; 1 if
+ * here->path is then where the walk is. */
+static int descend(struct place *here, const char *name, uint32_t len)
 {
 	if (len == 1 && name[0] == '.')
-		return 1;
+		return here->over == 0;
 	if (len == 2 && name[0] == '.' && name[1] == '.') {
-		char *slash = strrchr(here, '/');
-		if (slash)
-			slash[slash == here ? 1 : 0] = 0;
-		return 1;
+		char *slash = strrchr(here->path, '/');
+		if (here->over > 0)
+			here->over--;
+		else if (slash)
+			slash[slash == here->path ? 1 : 0] = 0;
+		return here->over == 0;
 	}
-	size_t n = strlen(here);
-	if (n + len + 2 > FS_PATH_MAX)
+	size_t n = strlen(here->path);
+	if (here->over > 0 || n + len + 2 > FS_PATH_MAX) {
+		here->over++;
 		return 0;
+	}
 	if (n > 1)
-		here[n++] = '/';
-	memcpy(here + n, name, len);
-	here[n + len] = 0;
+		here->path[n++] = '/';
+	memcpy(here->path + n, name, len);
+	here->path[n + len] = 0;
 	return 1;
 }
 
@@ -67,17 +100,49 @@ static int mounted_elsewhere(const struct fsdom *d, const char *here)
 	return 0;
 }
 
+/* The symbolic link ino, met with rest after it: an absolute target
+ * redirects; a relative one replaces work (target, then rest) to walk on
+ * from the link's directory. 0, FS_REDIRECT or -errno. */
+static int follow(struct fsdom *d, uint32_t ino, int slash, const char *rest, char *work,
+                  char *redirect)
+{
+	char target[FS_PATH_MAX + 1], joined[FS_PATH_MAX + 1];
+	int n = d->ops->readlink(d, ino, target, FS_PATH_MAX);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -ENOENT; /* an empty target names nothing */
+	target[n] = 0;
+	if (target[0] == '/')
+		return redirect_to(redirect, target, slash, rest);
+	int err = join(joined, target, slash, rest);
+	if (err < 0)
+		return err;
+	memcpy(work, joined, strlen(joined) + 1);
+	return 0;
+}
+
+/* What WALK_PARENT answers at the last name: its directory and it. */
+static void name_last(struct walk *w, uint32_t dir, const char *comp, uint32_t len, int slash)
+{
+	w->dir = dir;
+	memcpy(w->name, comp, len);
+	w->name[len] = 0;
+	w->len = len;
+	w->must_dir = slash;
+}
+
 /* walk.h says what it answers. */
 int walk(struct fsdom *d, const char *path, int flags, struct walk *w, char *redirect)
 {
-	char work[FS_PATH_MAX + 1], target[FS_PATH_MAX + 1];
+	char work[FS_PATH_MAX + 1];
+	struct place here = {{0}, 0};
 	if (strlen(path) > FS_PATH_MAX)
 		return -ENAMETOOLONG;
 	strlcpy(work, path, sizeof work);
+	strlcpy(here.path, d->prefix, sizeof here.path);
 	uint32_t cur = d->root, at = 0;
 	int links = 0;
-	char here[FS_PATH_MAX + 1]; /* cur's absolute path: where a mount point would be */
-	strlcpy(here, d->prefix, sizeof here);
 	memset(w, 0, sizeof *w);
 	for (;;) {
 		while (work[at] == '/')
@@ -85,7 +150,6 @@ int walk(struct fsdom *d, const char *path, int flags, struct walk *w, char *red
 		if (!work[at]) { /* the path named cur itself */
 			w->dir = w->ino = cur;
 			w->found = 1;
-			w->len = 0;
 			return d->ops->stat(d, cur, &w->st);
 		}
 		uint32_t start = at;
@@ -98,69 +162,42 @@ int walk(struct fsdom *d, const char *path, int flags, struct walk *w, char *red
 		while (work[at] == '/')
 			at++;
 		int last = !work[at];
-		const char *comp = work + start;
-		const char *rest = work + at;
-		if (len == 2 && comp[0] == '.' && comp[1] == '.' && cur == d->root &&
-		    strcmp(d->prefix, "/")) {
-			up_and_out(d, rest, redirect);
-			return FS_REDIRECT;
-		}
-		if (last && (flags & WALK_PARENT)) {
-			w->dir = cur;
-			memcpy(w->name, comp, len);
-			w->name[len] = 0;
-			w->len = len;
-			w->must_dir = slash;
-		}
+		const char *comp = work + start, *rest = work + at;
+		int dotdot = len == 2 && comp[0] == '.' && comp[1] == '.';
+		if (dotdot && cur == d->root && strcmp(d->prefix, "/"))
+			return up_and_out(d, slash, rest, redirect);
+		if (last && (flags & WALK_PARENT))
+			name_last(w, cur, comp, len, slash);
 		uint32_t ino;
 		int err = d->ops->lookup(d, cur, comp, len, &ino);
 		if (err == -ENOENT && last && (flags & WALK_PARENT))
 			return 0; /* not there: the caller may make it */
-		if (err < 0)
-			return err;
 		struct stream_stat st;
-		err = d->ops->stat(d, ino, &st);
+		if (err == 0)
+			err = d->ops->stat(d, ino, &st);
 		if (err < 0)
 			return err;
-		if ((st.mode & FS_S_IFMT) == FS_S_IFLNK &&
-		    (!last || (flags & WALK_FOLLOW) || slash)) {
+		uint32_t type = st.mode & FS_S_IFMT;
+		if (type == FS_S_IFLNK && (!last || slash || (flags & WALK_FOLLOW))) {
 			if (++links > WALK_LINKS_MAX)
 				return -ELOOP;
-			int n = d->ops->readlink(d, ino, target, FS_PATH_MAX);
-			if (n < 0)
-				return n;
-			target[n] = 0;
-			if (n + strlen(rest) + 2 > FS_PATH_MAX)
-				return -ENAMETOOLONG;
-			if (target[0] == '/') {
-				snprintf(redirect, FS_PATH_MAX, "%s%s%s", target, *rest ? "/" : "",
-				         rest);
-				return FS_REDIRECT;
-			}
-			char joined[FS_PATH_MAX + 1];
-			snprintf(joined, sizeof joined, "%s%s%s", target, *rest ? "/" : "", rest);
-			strlcpy(work, joined, sizeof work);
+			err = follow(d, ino, slash, rest, work, redirect);
+			if (err != 0)
+				return err;
 			at = 0;
 			continue; /* relative: on from cur */
 		}
+		if (type != FS_S_IFDIR && (!last || slash))
+			return -ENOTDIR;
+		if (type == FS_S_IFDIR && descend(&here, comp, len) &&
+		    mounted_elsewhere(d, here.path))
+			return redirect_to(redirect, here.path, slash, rest); /* another domain's */
 		if (!last) {
-			if ((st.mode & FS_S_IFMT) != FS_S_IFDIR)
-				return -ENOTDIR;
 			cur = ino;
-			if (descend(here, comp, len) && mounted_elsewhere(d, here)) {
-				snprintf(redirect, FS_PATH_MAX, "%s/%s", here, rest);
-				return FS_REDIRECT; /* a mount point: another domain's */
-			}
 			continue;
 		}
-		if (slash && (st.mode & FS_S_IFMT) != FS_S_IFDIR)
-			return -ENOTDIR;
-		if (!(flags & WALK_PARENT)) {
-			w->dir = cur;
-			memcpy(w->name, comp, len);
-			w->name[len] = 0;
-			w->len = len;
-		}
+		if (!(flags & WALK_PARENT))
+			name_last(w, cur, comp, len, 0);
 		w->ino = ino;
 		w->found = 1;
 		w->st = st;
