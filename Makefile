@@ -41,7 +41,7 @@ KOBJS := $(addprefix $(B)/k/,$(KOBJS))
 # The user C library and the programs built on it.
 LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o stdio.o stdlib.o exit.o \
 	qsort.o env.o malloc.o string.o strextra.o ctype.o format.o signal.o sigtramp.o fd.o proc.o \
-	fork.o file.o)
+	fork.o file.o prefix.o)
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
@@ -236,9 +236,10 @@ $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRC
 # public name made sprig_NAME (tests/unit/libc_names.h), so they neither call
 # nor replace the host's C library; what they need from the nucleus and the
 # descriptors is faked in tests/unit/libc_fakes.c.
-LIBC_UNIT_TESTS := malloc stdio stdlib string
+LIBC_UNIT_TESTS := malloc stdio stdlib string prefix
 LIBC_UNIT_SRCS := lib/c/malloc.c lib/c/stdio.c lib/c/stdlib.c lib/c/exit.c lib/c/qsort.c lib/c/env.c \
-	lib/c/string.c lib/c/strextra.c lib/c/ctype.c lib/c/errno.c lib/c/format.c lib/c/args.c
+	lib/c/string.c lib/c/strextra.c lib/c/ctype.c lib/c/errno.c lib/c/format.c lib/c/args.c \
+	lib/c/prefix.c
 LIBC_HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fno-builtin -I. -Iinclude \
 	-Ilib/c/include -DSPRIG_HOST -include tests/unit/libc_names.h
 $(LIBC_UNIT_TESTS:%=$(B)/unit/%): $(B)/unit/%: tests/unit/test_%.c tests/unit/libc_fakes.c \

@@ -27,14 +27,13 @@
 #include <unistd.h>
 
 #include "lib/c/libc.h"
+#include "lib/c/prefix.h"
 
 #define LOOKUPS 8
 
-static struct prefix {
-	char path[64];
-	uint32_t len;
-	int door;
-} prefixes[FS_PREFIX_MAX];
+_Static_assert(PREFIX_PATH_MAX == FS_PATH_MAX, "prefix.h's path limit is the file system's");
+
+static struct prefix prefixes[FS_PREFIX_MAX];
 static int nprefixes = -1; /* not read yet */
 static char cwd[FS_PATH_MAX + 1];
 
@@ -98,36 +97,13 @@ static const char *current_dir(void)
 /* path made absolute in out (FS_PATH_MAX + 1 bytes). */
 static int absolute(const char *path, char *out)
 {
-	if (!path)
-		return -EFAULT;
-	if (!path[0])
-		return -ENOENT;
-	int n = path[0] == '/' ? snprintf(out, FS_PATH_MAX + 1, "%s", path)
-	                       : snprintf(out, FS_PATH_MAX + 1, "%s/%s", current_dir(), path);
-	if (n > FS_PATH_MAX)
-		return -ENAMETOOLONG;
-	char *to = out; /* "//" is "/": prefixes match whole names */
-	for (const char *from = out; *from; from++)
-		if (!(from[0] == '/' && from[1] == '/'))
-			*to++ = *from;
-	*to = 0;
-	return 0;
+	return prefix_absolute(current_dir(), path, out);
 }
 
 /* The prefix an absolute path falls under, and the rest of it. */
 static struct prefix *match(const char *abs, const char **rest)
 {
-	struct prefix *best = NULL;
-	for (int i = 0; i < nprefixes; i++) {
-		struct prefix *p = &prefixes[i];
-		int fits = p->len == 1 || (!strncmp(abs, p->path, p->len) &&
-		                           (abs[p->len] == '/' || abs[p->len] == 0));
-		if (fits && (!best || p->len > best->len))
-			best = p;
-	}
-	if (best)
-		*rest = abs + (best->len == 1 ? 0 : best->len);
-	return best;
+	return prefix_match(prefixes, nprefixes, abs, rest);
 }
 
 /* One path operation: op(binding, io) on the domain the path names, with
@@ -175,8 +151,8 @@ static int on_path(const char *path, const char *second, path_op op, void *arg, 
 			*out = io;
 			return err;
 		}
-		if (io.out_size == 0 || io.out_size > FS_PATH_MAX)
-			return -EIO;
+		if (io.out_size == 0 || io.out_size > FS_PATH_MAX + 1)
+			return -EIO; /* a path and its NUL, or a broken server */
 		memcpy(abs, io.out, io.out_size);
 		abs[io.out_size - 1] = 0;
 	}
@@ -446,35 +422,7 @@ int pipe(int fds[2])
 /* Makes path absolute and drops ".", ".." and doubled slashes. */
 static int normalize(const char *path, char *out)
 {
-	char abs[FS_PATH_MAX + 1];
-	int err = absolute(path, abs);
-	if (err < 0)
-		return err;
-	uint32_t n = 0;
-	out[n++] = '/';
-	for (const char *p = abs; *p;) {
-		while (*p == '/')
-			p++;
-		const char *start = p;
-		while (*p && *p != '/')
-			p++;
-		uint32_t len = (uint32_t)(p - start);
-		if (len == 0 || (len == 1 && start[0] == '.'))
-			continue;
-		if (len == 2 && start[0] == '.' && start[1] == '.') {
-			while (n > 1 && out[n - 1] != '/')
-				n--;
-			if (n > 1)
-				n--;
-			continue;
-		}
-		if (n > 1)
-			out[n++] = '/';
-		memcpy(out + n, start, len);
-		n += len;
-	}
-	out[n] = 0;
-	return 0;
+	return prefix_normalize(current_dir(), path, out);
 }
 
 int chdir(const char *path)
