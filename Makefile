@@ -207,7 +207,7 @@ bench: deps all
 	@echo; tools/profile.sh
 
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
-UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable ptable ext2 walk
+UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable ptable ext2 walk cache
 UNIT_SRCS_frame := vmm/frame.c
 UNIT_SRCS_elf := nucleus/elf.c
 UNIT_SRCS_pagetable := vmm/pagetable.c vmm/aspace.c vmm/frame.c vmm/share.c vmm/memobj.c vmm/uaccess.c
@@ -225,6 +225,10 @@ UNIT_CFLAGS_ext2 := -fsanitize=address,undefined -fno-sanitize-recover=all
 # strlcpy, which the test gives).
 UNIT_SRCS_walk := servers/fs/walk.c servers/fs/memfs.c lib/c/format.c
 UNIT_CFLAGS_walk := $(UNIT_CFLAGS_ext2) -Dstrlcpy=host_strlcpy
+# The block cache over a memory disk, its malloc the test's (which fails
+# when told).
+UNIT_SRCS_cache := servers/fs/cache.c lib/c/format.c
+UNIT_CFLAGS_cache := $(UNIT_CFLAGS_ext2) -Dmalloc=fake_malloc -Dcalloc=fake_calloc -Dfree=fake_free
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -I. -Iinclude -DSPRIG_HOST -DSPRIG_NUCLEUS \
 	-Dvsnprintf=sprig_vsnprintf -Dsnprintf=sprig_snprintf -Dformat=sprig_format
 $(B)/unit/%: tests/unit/test_%.c tests/unit/host.c tests/unit/host.h $$(UNIT_SRCS_%)

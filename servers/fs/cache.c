@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The block cache, as Sprite's file servers keep one: 4 KiB blocks of the
- * disk (a door to a block device, sprite/blkdev.h) in the fs domain's
+ * disk (a device of callbacks, struct cache_dev) in the fs domain's
  * memory, found by a hash, replaced least recently used first. Writes
  * stay in the cache (dirty) until they are 30 seconds old (cache_age,
  * called every few seconds by fs.c's flusher), or a sync, or until the
@@ -15,7 +15,6 @@
  * cache_age, cache_stat.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,8 +34,10 @@ struct cblock {
 	char *data;
 };
 
+#define SECTORS (CACHE_BLOCK / CACHE_SECTOR) /* a block's */
+
 static struct {
-	struct door_binding disk;
+	struct cache_dev dev;
 	uint64_t blocks; /* the disk's size in cache blocks */
 	struct cblock *hash[HASH];
 	struct cblock head; /* the LRU list's sentinel */
@@ -46,10 +47,11 @@ static struct {
 
 static uint64_t ticks(uint32_t *hz)
 {
-	struct sprig_time t;
-	sprig_time(&t);
-	*hz = t.hz ? t.hz : 100;
-	return t.ticks;
+	*hz = 0;
+	uint64_t now = c.dev.ticks(c.dev.ctx, hz);
+	if (*hz == 0)
+		*hz = 100;
+	return now;
 }
 
 static void unlink_lru(struct cblock *b)
@@ -82,30 +84,10 @@ static void unhash(struct cblock *b)
 
 static int disk_io(uint64_t blk, char *data, int write)
 {
-	for (uint32_t done = 0; done < CACHE_BLOCK;) {
-		uint32_t count = BLKDEV_MAX_SECTORS;
-		uint64_t lba = blk * (CACHE_BLOCK / BLKDEV_SECTOR) + done / BLKDEV_SECTOR;
-		if (count * BLKDEV_SECTOR > CACHE_BLOCK - done)
-			count = (CACHE_BLOCK - done) / BLKDEV_SECTOR;
-		struct blkdev_none none = {0};
-		struct door_io io = {write ? data + done : NULL,
-		                     write ? count * BLKDEV_SECTOR : 0,
-		                     write ? NULL : data + done,
-		                     write ? 0 : count * BLKDEV_SECTOR,
-		                     0,
-		                     -1,
-		                     0,
-		                     -1,
-		                     0};
-		int n = write ? blkdev_write(&c.disk, &(struct blkdev_rw){lba, count}, &none, &io)
-		              : blkdev_read(&c.disk, &(struct blkdev_rw){lba, count}, &none, &io);
-		if (n < 0)
-			return n;
-		if ((uint32_t)n != count * BLKDEV_SECTOR)
-			return -EIO;
-		done += count * BLKDEV_SECTOR;
-	}
-	return 0;
+	uint64_t lba = blk * SECTORS;
+	int err = write ? c.dev.write_sectors(c.dev.ctx, lba, SECTORS, data)
+	                : c.dev.read_sectors(c.dev.ctx, lba, SECTORS, data);
+	return err < 0 ? -EIO : 0;
 }
 
 static int clean(struct cblock *b)
@@ -120,20 +102,20 @@ static int clean(struct cblock *b)
 	return 0;
 }
 
-/* A block for blk: a new one while the cache may grow, else the least
- * recently used (written back first if dirty). NULL on a disk error. */
+/* A block for blk: a free one, else a new one while the cache may grow,
+ * else the least recently used (written back first if dirty). NULL on a
+ * disk error, or with no memory for a single block. */
 static struct cblock *take(void)
 {
-	if (!c.full && c.n < CACHE_MAX) {
+	struct cblock *tail = c.head.prev; /* free blocks wait there */
+	if ((tail == &c.head || tail->blk != UINT64_MAX) && !c.full && c.n < CACHE_MAX) {
 		char *mem = malloc(CHUNK * CACHE_BLOCK);
 		struct cblock *bs = mem ? calloc(CHUNK, sizeof *bs) : NULL;
 		if (bs) {
 			for (int i = 0; i < CHUNK; i++) {
 				bs[i].data = mem + i * CACHE_BLOCK;
 				bs[i].blk = UINT64_MAX;
-				push_front(&bs[i]);
 				/* at the back: taken before any block in use */
-				unlink_lru(&bs[i]);
 				bs[i].prev = c.head.prev;
 				bs[i].next = &c.head;
 				c.head.prev->next = &bs[i];
@@ -181,17 +163,13 @@ static struct cblock *get(uint64_t blk, int whole, int *err)
 	return b;
 }
 
-int cache_init(int disk, uint64_t *bytes)
+void cache_init(const struct cache_dev *dev, uint64_t *bytes)
 {
-	door_bind_remote(&c.disk, disk);
+	memset(&c, 0, sizeof c);
+	c.dev = *dev;
 	c.head.next = c.head.prev = &c.head;
-	struct blkdev_info info = {0};
-	int err = blkdev_info(&c.disk, &(struct blkdev_none){0}, &info);
-	if (err < 0)
-		return err;
-	c.blocks = info.sectors / (CACHE_BLOCK / BLKDEV_SECTOR);
+	c.blocks = dev->sectors / SECTORS;
 	*bytes = c.blocks * CACHE_BLOCK;
-	return 0;
 }
 
 /* A read or write of len bytes at byte off, through the cache. */
@@ -255,8 +233,8 @@ static int write_back(uint32_t min_age)
 int cache_sync(void)
 {
 	int err = write_back(0);
-	int e = blkdev_flush(&c.disk, &(struct blkdev_none){0}, &(struct blkdev_none){0});
-	return err ? err : e;
+	int e = c.dev.flush(c.dev.ctx);
+	return err ? err : e < 0 ? -EIO : 0;
 }
 
 int cache_age(void)

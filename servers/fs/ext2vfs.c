@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sprite/blkdev.h>
+
 #include "servers/fs/cache.h"
 #include "servers/fs/ext2.h"
 #include "servers/fs/vfs.h"
@@ -237,6 +239,64 @@ static uint32_t now(void *ctx)
 	return (uint32_t)SPRIG_BUILD_TIME + (uint32_t)(t.ticks / (t.hz ? t.hz : 100));
 }
 
+/* The disk under the block cache: its blkdev door, a call per
+ * BLKDEV_MAX_SECTORS sectors. */
+static struct door_binding disk_door;
+
+static int disk_rw(uint64_t lba, uint32_t count, char *buf, int write)
+{
+	for (uint32_t done = 0; done < count;) {
+		uint32_t n = count - done < BLKDEV_MAX_SECTORS ? count - done : BLKDEV_MAX_SECTORS;
+		char *at = buf + done * BLKDEV_SECTOR;
+		struct blkdev_rw rw = {lba + done, n};
+		struct blkdev_none none = {0};
+		struct door_io io = {write ? at : NULL,
+		                     write ? n * BLKDEV_SECTOR : 0,
+		                     write ? NULL : at,
+		                     write ? 0 : n * BLKDEV_SECTOR,
+		                     0,
+		                     -1,
+		                     0,
+		                     -1,
+		                     0};
+		int got = write ? blkdev_write(&disk_door, &rw, &none, &io)
+		                : blkdev_read(&disk_door, &rw, &none, &io);
+		if (got < 0)
+			return got;
+		if ((uint32_t)got != n * BLKDEV_SECTOR)
+			return -EIO;
+		done += n;
+	}
+	return 0;
+}
+
+static int disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	(void)ctx;
+	return disk_rw(lba, count, buf, 0);
+}
+
+static int disk_write(void *ctx, uint64_t lba, uint32_t count, const void *buf)
+{
+	(void)ctx;
+	return disk_rw(lba, count, (char *)buf, 1);
+}
+
+static int disk_flush(void *ctx)
+{
+	(void)ctx;
+	return blkdev_flush(&disk_door, &(struct blkdev_none){0}, &(struct blkdev_none){0});
+}
+
+static uint64_t ticks(void *ctx, uint32_t *hz)
+{
+	(void)ctx;
+	struct sprig_time t;
+	sprig_time(&t);
+	*hz = t.hz;
+	return t.ticks;
+}
+
 static const struct vfs_ops ext2_vfs = {
         x_lookup, x_stat,  x_read,   x_write,   x_truncate, x_create, x_readlink, x_link,
         x_unlink, x_rmdir, x_rename, x_readdir, x_statfs,   x_sync,   x_hold,     x_release};
@@ -247,14 +307,17 @@ int ext2vfs_init(struct fsdom *d, const char *prefix, int disk)
 	struct ext2vfs *e = calloc(1, sizeof *e);
 	if (!e)
 		return -ENOMEM;
-	uint64_t bytes;
-	int err = cache_init(disk, &bytes);
+	door_bind_remote(&disk_door, disk);
+	struct blkdev_info info = {0};
+	int err = blkdev_info(&disk_door, &(struct blkdev_none){0}, &info);
 	if (err < 0) {
 		free(e);
 		return err;
 	}
-	struct ext2_dev dev = {NULL, bytes, cache_read, cache_write, now};
-	err = ext2_mount(&e->fs, &dev, 0);
+	uint64_t bytes;
+	struct cache_dev dev = {NULL, info.sectors, disk_read, disk_write, disk_flush, ticks};
+	cache_init(&dev, &bytes);
+	err = ext2_mount(&e->fs, &(struct ext2_dev){NULL, bytes, cache_read, cache_write, now}, 0);
 	if (err < 0) {
 		printf("fs: the disk holds no ext2 file system I can use: %s\n",
 		       e->fs.why ? e->fs.why : strerror(-err));
