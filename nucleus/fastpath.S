@@ -46,7 +46,9 @@
  * return DOOR_FAST_RETURN), a size of 16 at most and no reserved bit; a
  * call's id is in the low 24 bits, a return's are ignored, as in C. */
 #define CALL_MAX   0x90ffffff
+#define RETURN_OP  0xc0000000
 #define RETURN_MAX 0xd0ffffff
+#define ID_MASK    0x00ffffff
 
 	.text
 	.globl door_fast_entry
@@ -59,8 +61,8 @@ door_fast_entry:
 	movl $UDATA, %edx                      /* DS and ES: SEG_UDATA, whatever the user */
 	movl %edx, %ds                         /* left in them */
 	movl %edx, %es
-	testl $FAST_RETURN, %eax
-	jnz door_fast_return_asm
+	cmpl $CALL_MAX, %eax                   /* a call of at most 16 bytes, no reserved */
+	ja door_fast_return_asm                /* bit; else a return, or the C reference */
 
 /*
  * The call. eax = DOOR_FAST | size << 24 | id. In the guards: edx = the
@@ -71,19 +73,14 @@ door_fast_entry:
 door_fast_call_asm:
 	movl %edx, %fs                         /* the server's FS and GS (a C path gives c */
 	movl %edx, %gs                         /* back its own, from the frame) */
-	cmpl $CALL_MAX, %eax                   /* 1. at most 16 bytes, no reserved bit */
-	ja door_fast_call_c
-	movl current, %edx
+	movl current, %edx                     /* 1. (above: size and reserved bits) */
 	movl T_DOM(%edx), %ebp
-	movzbl %al, %ebx                       /* 2. the id names a door of c's: the slot */
-	movl DOM_DTABLE_DOOR(%ebp,%ebx,4), %esi /* holds one, */
-	testl %esi, %esi
-	jz door_fast_call_c
-	movl %eax, %ecx                        /* and its generation is the id's */
-	shrl $8, %ecx
-	movzwl %cx, %ecx
-	cmpl DOM_DTABLE_GEN(%ebp,%ebx,4), %ecx
+	movzbl %al, %ebx                       /* 2. the id names a door of c's: its */
+	movl %eax, %ecx                        /* slot's key is the id with DOOR_FAST, */
+	andl $(DTABLE_LIVE_BIT | ID_MASK), %ecx /* which no free or retired slot's is */
+	cmpl DOM_DTABLE_KEY(%ebp,%ebx,4), %ecx
 	jne door_fast_call_c
+	movl DOM_DTABLE_DOOR(%ebp,%ebx,4), %esi
 	testl $REVOKED, DOOR_FLAGS_OFF(%esi)   /* 3. not revoked (nor its server gone) */
 	jnz door_fast_call_c
 	movl DOOR_SERVER_OFF(%esi), %edi
@@ -112,10 +109,9 @@ door_fast_call_switch:
 	orl $DEPLETED, %eax
 1:	subl $T_LINK, %ecx                     /* ecx = s */
 	movl $TS_BLOCKED, T_STATE(%edx)        /* c waits for the reply */
-	movl $MODE_FAST, T_MODE(%edx)
-	movl $DWAIT_CALL, T_WAIT(%edx)
+	movl $WAIT_MODE(DWAIT_CALL, MODE_FAST), T_WAIT(%edx)
 	movl %ecx, T_CALLEE(%edx)
-	movl $DWAIT_NONE, T_WAIT(%ecx)         /* s serves c, on c's shuttle, one deeper */
+	movw $DWAIT_NONE, T_WAIT(%ecx)         /* s serves c, on c's shuttle, one deeper */
 	movl %edx, T_CALLER(%ecx)
 	movl T_SHUTTLE(%edx), %ebx
 	movl %ebx, T_SHUTTLE(%ecx)
@@ -152,21 +148,21 @@ door_fast_call_switch:
  */
 	.globl door_fast_return_asm
 door_fast_return_asm:
-	cmpl $RETURN_MAX, %eax                 /* 1. at most 16 bytes, no reserved bit */
-	ja door_fast_return_c
+	leal -RETURN_OP(%eax), %ecx            /* 1. a return of at most 16 bytes, no */
+	cmpl $(RETURN_MAX - RETURN_OP), %ecx   /* reserved bit, no id */
+	ja door_fast_bad_op
 	movl current, %edx
 	movl T_CALLER(%edx), %ecx              /* 2. s serves a caller, */
 	testl %ecx, %ecx
 	jz door_fast_return_c
-	cmpl $MODE_FAST, T_MODE(%ecx)          /* who came by the fast entry */
+	cmpw $MODE_FAST, T_MODE(%ecx)          /* who came by the fast entry */
 	jne door_fast_return_c
 	cmpl $0, T_WORK(%edx)                  /* 3. s has nothing to do first (killed, a */
 	jne door_fast_return_c                 /* signal, or c has: THREAD_WORK_CALLER) */
-	movl SF_ESP(%esp), %ebx                /* 4. the next call's esp is a user address */
-	cmpl $USER_TOP, %ebx
+	movl SF_ESP(%esp), %ebx                /* 4. the next call's esp is a user address: */
+	leal -USER_BASE(%ebx), %esi            /* USER_BASE <= esp <= USER_TOP, as */
+	cmpl $(USER_TOP - USER_BASE), %esi     /* uaccess_range_ok(esp, 0) */
 	ja door_fast_return_c
-	cmpl $USER_BASE, %ebx
-	jb door_fast_return_c
 	movl T_DOM(%edx), %ebp                 /* 5. nothing waits for s's pool: the */
 	leal DOM_POOL_CALLS(%ebp), %esi        /* general return takes queued callers */
 	cmpl %esi, (%esi)                      /* and notifications */
@@ -182,16 +178,15 @@ door_fast_return_asm:
 	/* POINT OF NO RETURN */
 	.globl door_fast_return_switch
 door_fast_return_switch:
-	movl $DWAIT_NONE, T_WAIT(%ecx)         /* c's call is over */
+	movw $DWAIT_NONE, T_WAIT(%ecx)         /* c's call is over */
 	movl $0, T_CALLEE(%ecx)
 	movl $0, T_CALLER(%edx)                /* s back on its own shuttle, */
 	leal T_OWN(%edx), %esi
 	movl %esi, T_SHUTTLE(%edx)
 	movl $0, T_DEPTH(%edx)
 	movl %ebx, T_SRV_ESP(%edx)             /* parked first in its pool's idle list */
-	movl $MODE_SYSENTER, T_MODE(%edx)      /* (the most recently used stack is the */
-	movl $DWAIT_POOL, T_WAIT(%edx)         /* warmest) */
-	movl $TS_BLOCKED, T_STATE(%edx)
+	movl $WAIT_MODE(DWAIT_POOL, MODE_SYSENTER), T_WAIT(%edx) /* (the most recently */
+	movl $TS_BLOCKED, T_STATE(%edx)        /* used stack is the warmest) */
 	leal DOM_POOL_IDLE(%ebp), %esi
 	movl (%esi), %ebp
 	leal T_LINK(%edx), %ebx
@@ -219,6 +214,13 @@ door_fast_return_switch:
 	movl SF_EBP(%esp), %ebp
 	sti                                    /* takes effect after sysexit */
 	sysexit
+
+/* Neither a call nor a return the asm takes (a size too big, a reserved
+ * bit, an id in a return): the C reference reports it. */
+door_fast_bad_op:
+	testl $FAST_RETURN, %eax
+	jnz door_fast_return_c
+	jmp door_fast_call_c
 
 /* The C reference, with the sysframe at esp: from a guard, or from
  * sysenter_entry_c. Each leaves by sysexit_ret unless it switched. */

@@ -15,20 +15,20 @@
 #define T_KSTACK_TOP 60
 #define T_DT         80
 #define T_WAIT       (T_DT + 0)
-#define T_MODE       (T_DT + 4)
-#define T_LINK       (T_DT + 8)
-#define T_CALLING    (T_DT + 16)
-#define T_CALLER     (T_DT + 20)
-#define T_CALLEE     (T_DT + 24)
-#define T_OWN        (T_DT + 84)
-#define T_SHUTTLE    (T_DT + 100)
-#define T_DEPTH      (T_DT + 104)
-#define T_SRV_ESP    (T_DT + 136)
+#define T_MODE       (T_DT + 2)
+#define T_LINK       (T_DT + 4)
+#define T_CALLING    (T_DT + 12)
+#define T_CALLER     (T_DT + 16)
+#define T_CALLEE     (T_DT + 20)
+#define T_OWN        (T_DT + 80)
+#define T_SHUTTLE    (T_DT + 96)
+#define T_DEPTH      (T_DT + 100)
+#define T_SRV_ESP    (T_DT + 132)
 
 /* struct domain */
 #define DOM_CR3          (48 + 4) /* as.cr3 */
 #define DOM_DTABLE_DOOR  2132     /* dtable.door[] */
-#define DOM_DTABLE_GEN   (2132 + 1024)
+#define DOM_DTABLE_KEY   (2132 + 1024)
 #define DOM_POOL_IDLE    4188 /* pool.idle */
 #define DOM_POOL_CALLS   (4188 + 8)
 #define DOM_POOL_UPCALLS (4188 + 16)
@@ -56,14 +56,17 @@
 #define SF_FS   36
 #define SF_SIZE 40
 
-/* enum thread_state, enum door_wait, DOOR_MODE_* */
-#define TS_RUNNING    2
-#define TS_BLOCKED    3
-#define DWAIT_NONE    0
-#define DWAIT_POOL    1
-#define DWAIT_CALL    3
-#define MODE_SYSENTER 1
-#define MODE_FAST     2
+/* enum thread_state, enum door_wait, DOOR_MODE_*; dt.wait and dt.mode
+ * share a word, which WAIT_MODE(w, m) fills in one store */
+#define TS_RUNNING      2
+#define TS_BLOCKED      3
+#define DWAIT_NONE      0
+#define DWAIT_POOL      1
+#define DWAIT_CALL      3
+#define MODE_SYSENTER   1
+#define MODE_FAST       2
+#define WAIT_MODE(w, m) ((m) << 16 | (w))
+#define DTABLE_LIVE_BIT 0x80000000
 
 #ifndef __ASSEMBLER__
 #define OFFSET_IS(off, type, field) _Static_assert((off) == offsetof(type, field), #off)
@@ -83,7 +86,7 @@ OFFSET_IS(T_DEPTH, struct thread, dt.depth);
 OFFSET_IS(T_SRV_ESP, struct thread, dt.srv_esp);
 OFFSET_IS(DOM_CR3, struct domain, as.cr3);
 OFFSET_IS(DOM_DTABLE_DOOR, struct domain, dtable.door);
-OFFSET_IS(DOM_DTABLE_GEN, struct domain, dtable.gen);
+OFFSET_IS(DOM_DTABLE_KEY, struct domain, dtable.key);
 OFFSET_IS(DOM_POOL_IDLE, struct domain, pool.idle);
 OFFSET_IS(DOM_POOL_CALLS, struct domain, pool.callers);
 OFFSET_IS(DOM_POOL_UPCALLS, struct domain, pool.upcalls);
@@ -109,6 +112,11 @@ _Static_assert(TS_RUNNING == THREAD_RUNNING && TS_BLOCKED == THREAD_BLOCKED, "th
 _Static_assert(DWAIT_NONE == DW_NONE && DWAIT_POOL == DW_POOL && DWAIT_CALL == DW_CALL,
                "door waits");
 _Static_assert(MODE_SYSENTER == DOOR_MODE_SYSENTER && MODE_FAST == DOOR_MODE_FAST, "modes");
+_Static_assert(T_MODE == T_WAIT + 2 && sizeof(((struct door_thread *)0)->wait) == 2 &&
+                       sizeof(((struct door_thread *)0)->mode) == 2,
+               "wait and mode: one word, wait low");
+_Static_assert(DTABLE_LIVE_BIT == DTABLE_LIVE && DTABLE_LIVE == DOOR_FAST,
+               "a fast call's word, id masked, is its slot's live key");
 #endif
 
 #endif
