@@ -77,7 +77,8 @@ struct dtable {
 
 /* A domain's server threads and what waits for them. */
 struct door_pool {
-	struct list_node idle;    /* parked server threads (dt.link) */
+	struct thread *idle;      /* parked server threads, a stack through */
+	                          /* dt.next_idle: the warmest first; NULL if none */
 	struct list_node callers; /* callers waiting for a thread, FIFO (dt.link) */
 	struct list_node upcalls; /* notifications and notices waiting for a thread */
 	int nthreads;             /* bound server threads, idle or busy */
@@ -120,14 +121,16 @@ struct door_request {
  * thread: its entry frame sits at the top of its nucleus stack. */
 struct door_thread {
 	/* wait and mode share a word, so the fast path sets both in one store */
-	uint16_t wait;           /* enum door_wait */
-	uint16_t mode;           /* DOOR_MODE_*: how it entered, so how it leaves */
-	struct list_node link;   /* on a pool's idle or callers list */
-	struct door *calling;    /* caller: the door called, held while queued; NULL */
-	                         /* once the call has started */
-	struct thread *caller;   /* server: the thread served, NULL if gone */
-	struct thread *callee;   /* caller: the server thread, NULL while queued */
-	struct door_request req; /* caller: the request */
+	uint16_t wait;            /* enum door_wait */
+	uint16_t mode;            /* DOOR_MODE_*: how it entered, so how it leaves */
+	struct list_node link;    /* on a pool's callers list */
+	struct thread *next_idle; /* server: below it on its pool's idle stack */
+	struct door *calling;     /* caller: the door called, held while queued; NULL */
+	                          /* once the call has started */
+	struct thread *caller;    /* server: the thread served, NULL if gone; */
+	                          /* idle: stale, like shuttle and depth (pool_pop) */
+	struct thread *callee;    /* caller: the server thread, NULL while queued */
+	struct door_request req;  /* caller: the request */
 	struct shuttle own;
 	struct shuttle *shuttle; /* &own, or the caller's while serving */
 	int depth;               /* calls above this thread in its chain */

@@ -17,22 +17,22 @@
 #define T_WAIT       (T_DT + 0)
 #define T_MODE       (T_DT + 2)
 #define T_LINK       (T_DT + 4)
-#define T_CALLING    (T_DT + 12)
-#define T_CALLER     (T_DT + 16)
-#define T_CALLEE     (T_DT + 20)
-#define T_OWN        (T_DT + 80)
-#define T_SHUTTLE    (T_DT + 96)
-#define T_DEPTH      (T_DT + 100)
-#define T_SRV_ESP    (T_DT + 132)
+#define T_NEXT_IDLE  (T_DT + 12)
+#define T_CALLING    (T_DT + 16)
+#define T_CALLER     (T_DT + 20)
+#define T_CALLEE     (T_DT + 24)
+#define T_OWN        (T_DT + 84)
+#define T_SHUTTLE    (T_DT + 100)
+#define T_DEPTH      (T_DT + 104)
+#define T_SRV_ESP    (T_DT + 136)
 
 /* struct domain */
-#define DOM_CR3          (48 + 4) /* as.cr3 */
-#define DOM_DTABLE_DOOR  2132     /* dtable.door[] */
-#define DOM_DTABLE_KEY   (2132 + 1024)
-#define DOM_POOL_IDLE    4188 /* pool.idle */
-#define DOM_POOL_CALLS   (4188 + 8)
-#define DOM_POOL_UPCALLS (4188 + 16)
-#define DOM_IO_HI        4324 /* io_hi: non-zero if it has ports */
+#define DOM_CR3         (48 + 4) /* as.cr3 */
+#define DOM_DTABLE_DOOR 2132     /* dtable.door[] */
+#define DOM_DTABLE_KEY  (2132 + 1024)
+#define DOM_POOL_IDLE   4188 /* pool.idle: the idle stack's top */
+#define DOM_IO_HI       4320 /* io_hi: non-zero if it has ports */
+#define DOM_FAST_OFF    4324 /* fast_off: ports or queued work */
 
 /* cpu.c's processor tables: tss.esp0, which fastpath.S sets directly */
 #define CPU_TSS_ESP0 (48 + 2048 + 1024 + 4)
@@ -77,6 +77,7 @@ OFFSET_IS(T_KSTACK_TOP, struct thread, kstack_top);
 OFFSET_IS(T_WAIT, struct thread, dt.wait);
 OFFSET_IS(T_MODE, struct thread, dt.mode);
 OFFSET_IS(T_LINK, struct thread, dt.link);
+OFFSET_IS(T_NEXT_IDLE, struct thread, dt.next_idle);
 OFFSET_IS(T_CALLING, struct thread, dt.calling);
 OFFSET_IS(T_CALLER, struct thread, dt.caller);
 OFFSET_IS(T_CALLEE, struct thread, dt.callee);
@@ -88,9 +89,8 @@ OFFSET_IS(DOM_CR3, struct domain, as.cr3);
 OFFSET_IS(DOM_DTABLE_DOOR, struct domain, dtable.door);
 OFFSET_IS(DOM_DTABLE_KEY, struct domain, dtable.key);
 OFFSET_IS(DOM_POOL_IDLE, struct domain, pool.idle);
-OFFSET_IS(DOM_POOL_CALLS, struct domain, pool.callers);
-OFFSET_IS(DOM_POOL_UPCALLS, struct domain, pool.upcalls);
 OFFSET_IS(DOM_IO_HI, struct domain, io_hi);
+OFFSET_IS(DOM_FAST_OFF, struct domain, fast_off);
 OFFSET_IS(DOOR_SERVER_OFF, struct door, server);
 OFFSET_IS(DOOR_ENTRY_OFF, struct door, entry);
 OFFSET_IS(DOOR_DATUM_OFF, struct door, datum);
