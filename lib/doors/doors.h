@@ -131,15 +131,16 @@ static inline __attribute__((always_inline)) int door_call(int id, door_arg_t *a
 	if (!arg || arg->data_size > DOOR_FAST_MAX || arg->desc_num || arg->rdesc_num ||
 	    arg->rsize > DOOR_FAST_MAX || (uint32_t)id >= sprig_door_fast_ids)
 		return door_call_general(id, arg);
-	uint32_t size = arg->data_size;
-	uint32_t op = DOOR_FAST | size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id;
+	uint32_t size = arg->data_size, op = DOOR_FAST | (uint32_t)id;
 	uint32_t w0 = 0, w1 = 0, w2 = 0, w3 = 0; /* no stray stack bytes to the server */
-	if (size == DOOR_FAST_MAX) {
+	if (size == DOOR_FAST_MAX) { /* the size in op per case: constants for 0 and 16 */
 		const word *p = arg->data_ptr;
 		w0 = p[0], w1 = p[1], w2 = p[2], w3 = p[3];
+		op |= DOOR_FAST_MAX << DOOR_FAST_SIZE_SHIFT;
 	} else if (size) {
 		struct door_words v = door_words_load(arg->data_ptr, size);
 		w0 = v.w[0], w1 = v.w[1], w2 = v.w[2], w3 = v.w[3];
+		op |= size << DOOR_FAST_SIZE_SHIFT;
 	}
 	int n = door_fast_trap(op, &w0, &w1, &w2, &w3);
 	if (__builtin_expect((uint32_t)n > arg->rsize, 0)) { /* an error, or too big */
