@@ -6,7 +6,8 @@
 # names, without .elf; not the servers or drivers), a few files in /etc,
 # and the mount points /tmp and /dev.
 #
-# Usage: tools/mkdisk.sh IMAGE SIZE_MIB PROGRAM.elf...
+# Usage: tools/mkdisk.sh IMAGE SIZE PROGRAM.elf...   (SIZE in MiB, or NNNk
+# in KiB: Bochs wants whole cylinders of 16 heads and 63 sectors, 504k)
 set -euo pipefail
 img=$1 size=$2
 shift 2
@@ -25,4 +26,5 @@ MOTD
 printf '1\tsprig\n' >"$stage/etc/hosts"
 printf 'PATH=/bin\n' >"$stage/etc/profile"
 rm -f "$img"
-mke2fs -q -F -t ext2 -L sprig -d "$stage" "$img" "${size}M"
+[[ $size == *k ]] || size=${size}M
+mke2fs -q -F -t ext2 -L sprig -d "$stage" "$img" "$size"

@@ -24,7 +24,10 @@ set -euo pipefail
 
 usage() { sed -n '/^# Usage/,/^set -e/s/^# \{0,1\}//p' "$0"; }
 root=$(cd "$(dirname "$0")/.." && pwd)
-kernel=$root/build/kernel.elf modules="" append="" iso="" log="" secs="" disk=""
+# The nucleus's command line starts with the kernel's file name as QEMU was
+# given it: relative to the tree, so it is the same on every machine (and
+# with it every instruction count under --icount: make bench's figures).
+kernel=build/kernel.elf modules="" append="" iso="" log="" secs="" disk=""
 args=(-accel tcg -cpu qemu32 -m 128 -display none -no-reboot
 	-device 'isa-debug-exit,iobase=0xf4,iosize=0x04')
 
@@ -48,6 +51,7 @@ done
 if [[ -n $iso ]]; then
 	args+=(-cdrom "$iso" -boot d)
 else
+	[[ -f $kernel || $kernel == /* ]] || kernel=$root/$kernel # run from elsewhere
 	[[ -f $kernel ]] || { echo "qemu.sh: no kernel $kernel (run make)" >&2; exit 2; }
 	args+=(-kernel "$kernel" -append "$append")
 	[[ -z $modules ]] || args+=(-initrd "$modules")

@@ -120,7 +120,8 @@ static uint32_t any_call(void)
 	                              SYS_DOOR_CALL,   SYS_DOOR_INFO,     SYS_DOOR_REVOKE,
 	                              SYS_DOOR_DUP,    SYS_DOOR_CLOSE,    SYS_SHUTTLE_INFO,
 	                              SYS_VM_ALLOC,    SYS_VM_FREE,       SYS_NAME_PUBLISH,
-	                              SYS_NAME_LOOKUP, SYS_COUNT,         1000,
+	                              SYS_NAME_LOOKUP, SYS_FUTEX_WAIT,    SYS_FUTEX_WAKE,
+	                              SYS_SIGRETURN,   SYS_COUNT,         1000,
 	                              0x7FFFFFFF};
 	return ok[rnd() % (sizeof ok / sizeof ok[0])];
 }
@@ -131,8 +132,12 @@ static void any_args(uint32_t nr, uint32_t a[4])
 	for (int i = 0; i < 4; i++)
 		a[i] = rnd() & 1 ? any_pointer() : any_size();
 	switch (nr) {
-	case SYS_SLEEP: a[0] = (rnd() & 63) == 0; break; /* now and then, a tick */
-	case SYS_NAME_LOOKUP: a[1] = 0; break;           /* no waiting */
+	case SYS_SLEEP: a[0] = (rnd() & 63) == 0; break;    /* now and then, a tick */
+	case SYS_NAME_LOOKUP: a[1] = 0; break;              /* no waiting */
+	case SYS_FUTEX_WAIT: a[2] = 1 + (rnd() & 1); break; /* never long: a tick or two */
+	case SYS_SIGRETURN: /* a frame it would take would send us anywhere: bad ones only */
+		a[0] = rnd() & 1 ? USER_TOP + (rnd() & 0x3fffffff) : rnd() & 0xfff;
+		break;
 	case SYS_CONSOLE_WRITE: /* readable junk would garble the log: bad pointers only */
 		if (a[0] >= USER_BASE && a[0] < USER_TOP)
 			a[1] = 0;
