@@ -150,6 +150,7 @@ static int dev_ports(const struct kobj_request *rq)
 		d->io_lo = lo;
 	if (hi > d->io_hi)
 		d->io_hi = hi;
+	d->fast_off |= DOMAIN_FAST_OFF_PORTS; /* its returns leave the fast path */
 	/* The TSS holds d's old bits, or d runs now: load the new ones. */
 	if (cpu_io_owner == d || current->dom == d) {
 		cpu_io_load(d);
@@ -230,4 +231,5 @@ void devmgr_domain_gone(struct domain *d)
 			d->io_bits[h] = NULL;
 		}
 	d->io_lo = d->io_hi = 0;
+	d->fast_off &= ~DOMAIN_FAST_OFF_PORTS;
 }

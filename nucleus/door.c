@@ -93,6 +93,7 @@ void door_unref_delivered(struct door *d)
 {
 	d->unref_queued = 0;
 	list_remove(&d->unref.link);
+	door_pool_taken(d->server); /* queued on it, so it lives */
 	door_put(d);
 }
 

@@ -60,18 +60,25 @@ struct door {
 
 /* A domain's door ids. An id is gen << 8 | slot; a closed slot's generation
  * moves on, so its old id never names another door. A slot whose generation
- * has run out is retired for good rather than wrapped. */
+ * has run out is retired for good rather than wrapped. key[slot] is the id
+ * of the slot's door with DTABLE_LIVE set, so a lookup is one compare (the
+ * fast path's too: DTABLE_LIVE is DOOR_FAST, which its operation word has);
+ * while the slot is free it is the generation its next door gets, << 8 (a
+ * table filled with zeros is empty, at generation 0), and a retired slot's
+ * is past the last generation. Neither is live, so neither matches. */
 #define DTABLE_GEN_MAX 0xffffu
+#define DTABLE_LIVE    0x80000000u
 struct dtable {
 	struct door *door[DOOR_TABLE_SIZE];
-	uint32_t gen[DOOR_TABLE_SIZE]; /* above DTABLE_GEN_MAX: the slot is retired */
-	uint32_t next;                 /* where the search for a free slot starts */
+	uint32_t key[DOOR_TABLE_SIZE];
+	uint32_t next; /* where the search for a free slot starts */
 	uint32_t used;
 };
 
 /* A domain's server threads and what waits for them. */
 struct door_pool {
-	struct list_node idle;    /* parked server threads (dt.link) */
+	struct thread *idle;      /* parked server threads, a stack through */
+	                          /* dt.next_idle: the warmest first; NULL if none */
 	struct list_node callers; /* callers waiting for a thread, FIFO (dt.link) */
 	struct list_node upcalls; /* notifications and notices waiting for a thread */
 	int nthreads;             /* bound server threads, idle or busy */
@@ -113,14 +120,17 @@ struct door_request {
 /* The door state of a thread. The frame fields say how to resume a parked
  * thread: its entry frame sits at the top of its nucleus stack. */
 struct door_thread {
-	enum door_wait wait;
-	int mode;                /* DOOR_MODE_*: how it entered, so how it leaves */
-	struct list_node link;   /* on a pool's idle or callers list */
-	struct door *calling;    /* caller: the door called, held while queued; NULL */
-	                         /* once the call has started */
-	struct thread *caller;   /* server: the thread served, NULL if gone */
-	struct thread *callee;   /* caller: the server thread, NULL while queued */
-	struct door_request req; /* caller: the request */
+	/* wait and mode share a word, so the fast path sets both in one store */
+	uint16_t wait;            /* enum door_wait */
+	uint16_t mode;            /* DOOR_MODE_*: how it entered, so how it leaves */
+	struct list_node link;    /* on a pool's callers list */
+	struct thread *next_idle; /* server: below it on its pool's idle stack */
+	struct door *calling;     /* caller: the door called, held while queued; NULL */
+	                          /* once the call has started */
+	struct thread *caller;    /* server: the thread served, NULL if gone; */
+	                          /* idle: stale, like shuttle and depth (pool_pop) */
+	struct thread *callee;    /* caller: the server thread, NULL while queued */
+	struct door_request req;  /* caller: the request */
 	struct shuttle own;
 	struct shuttle *shuttle; /* &own, or the caller's while serving */
 	int depth;               /* calls above this thread in its chain */
@@ -225,14 +235,15 @@ int names_publish(struct domain *dom, const char *name, int id);
 int names_lookup(struct domain *dom, const char *name);
 void names_drop_door(struct door *d);
 
-/* The door named by id in table t, or NULL: two array reads. */
+/* The door named by id in table t, or NULL: one compare. A negative id is
+ * turned away first: it has DTABLE_LIVE set already, so it would match as
+ * the id without that bit. */
 static inline struct door *dtable_find(const struct dtable *t, int id)
 {
-	uint32_t slot = (uint32_t)id & 0xff, gen = (uint32_t)id >> 8;
-	if ((uint32_t)id > DOOR_FAST_ID_MASK)
+	uint32_t slot = (uint32_t)id & 0xff;
+	if ((int32_t)id < 0 || t->key[slot] != ((uint32_t)id | DTABLE_LIVE))
 		return NULL;
-	struct door *d = t->door[slot];
-	return d && t->gen[slot] == gen ? d : NULL;
+	return t->door[slot];
 }
 
 #endif

@@ -31,18 +31,53 @@ struct payload {
 
 void door_pool_init(struct door_pool *pool)
 {
-	list_init(&pool->idle);
+	pool->idle = NULL;
 	list_init(&pool->callers);
 	list_init(&pool->upcalls);
 	pool->nthreads = 0;
 }
 
+/* dom->fast_off counts the pieces of work queued on dom's pool (callers
+ * and upcalls): every list_push_back onto pool.callers or pool.upcalls
+ * adds one (pool_queued), every removal takes one (door_pool_taken in
+ * nucleus.h, also for door.c and irqline.c). The fast return tests it. */
+static inline void pool_queued(struct domain *dom)
+{
+	dom->fast_off++;
+}
+
+/* Server thread s serves nobody: on its own shuttle, at depth 0. The fast
+ * return leaves the last call's caller, shuttle and depth in a thread it
+ * parks (nothing reads them while it is idle), so every way off the idle
+ * stack sets them: a call links the thread (link_call, or the fast call),
+ * and an upcall or a thread taken out of its wait comes here. */
+static void serve_nobody(struct thread *s)
+{
+	s->dt.caller = NULL;
+	s->dt.shuttle = &s->dt.own;
+	s->dt.depth = 0;
+}
+
+/* The top of the pool's idle stack, taken off it: its caller, shuttle and
+ * depth are stale until linked (link_call) or reset (serve_nobody). */
 static struct thread *pool_pop(struct door_pool *pool)
 {
-	struct list_node *n = list_pop_front(&pool->idle);
-	struct thread *s = list_entry(n, struct thread, dt.link);
+	struct thread *s = pool->idle;
+	pool->idle = s->dt.next_idle;
 	s->dt.wait = DW_NONE;
 	return s;
+}
+
+/* Takes idle thread s off its pool's stack wherever it lies (it was killed
+ * or signalled): a walk of at most the pool, on the general path only. */
+static void pool_remove(struct door_pool *pool, struct thread *s)
+{
+	struct thread **p = &pool->idle;
+	while (*p != s)
+		p = &(*p)->dt.next_idle;
+	*p = s->dt.next_idle;
+	s->dt.wait = DW_NONE;
+	serve_nobody(s);
 }
 
 /* Puts a parked server thread back in its pool, first in line: the most
@@ -50,7 +85,8 @@ static struct thread *pool_pop(struct door_pool *pool)
 static void pool_push(struct door_pool *pool, struct thread *s)
 {
 	s->dt.wait = DW_POOL;
-	list_insert_before(pool->idle.next, &s->dt.link);
+	s->dt.next_idle = pool->idle;
+	pool->idle = s;
 }
 
 /* Parks the current server thread in its pool. */
@@ -187,7 +223,7 @@ static int deliver_call(struct thread *c, struct thread *s, struct door *d, stru
 			return err;
 		edx = a->desc_num;
 	}
-	if (list_empty(&s->dom->pool.idle))
+	if (!s->dom->pool.idle)
 		ecx |= DOOR_ENTRY_DEPLETED;
 	entry_frame(tf, d->entry, d->datum, s->dt.srv_esp, ecx, edx, w);
 	return 0;
@@ -277,11 +313,13 @@ static void take_upcall(struct thread *s, struct trapframe *tf)
 	static const uint32_t none[4];
 	struct door_pool *pool = &s->dom->pool;
 	struct upcall *u = list_entry(pool->upcalls.next, struct upcall, link);
-	uint32_t depleted = list_empty(&pool->idle) ? DOOR_ENTRY_DEPLETED : 0;
+	uint32_t depleted = !pool->idle ? DOOR_ENTRY_DEPLETED : 0;
+	serve_nobody(s);
 	if (u->kind == UPCALL_NOTICE) {
 		struct notice *n = list_entry(u, struct notice, up);
 		uint32_t flags = DOOR_ENTRY_NOTICE | DOOR_ENTRY_REGS | sizeof n->words | depleted;
 		list_remove(&u->link);
+		door_pool_taken(s->dom);
 		entry_frame(tf, n->door->entry, n->door->datum, s->dt.srv_esp, flags, 0, n->words);
 		notice_free(n);
 		return;
@@ -304,6 +342,7 @@ static int take_work(struct thread *s, struct trapframe *tf)
 	while (!list_empty(&pool->callers)) {
 		struct thread *c =
 		        list_entry(list_pop_front(&pool->callers), struct thread, dt.link);
+		door_pool_taken(s->dom);
 		int err = deliver_call(c, s, c->dt.calling, tf);
 		if (err == 0) {
 			door_put(c->dt.calling); /* the queue's hold: the call has started */
@@ -317,11 +356,11 @@ static int take_work(struct thread *s, struct trapframe *tf)
 	return 0;
 }
 
-/* Runs queued work on idle threads other than the current one. */
-static void pool_dispatch(struct door_pool *pool)
+/* Runs dom's queued work on idle threads other than the current one. */
+static void pool_dispatch(struct domain *dom)
 {
-	while (!list_empty(&pool->idle) &&
-	       (!list_empty(&pool->upcalls) || !list_empty(&pool->callers))) {
+	struct door_pool *pool = &dom->pool;
+	while (pool->idle && (!list_empty(&pool->upcalls) || !list_empty(&pool->callers))) {
 		struct thread *s = pool_pop(pool);
 		if (!take_work(s, thread_trapframe(s))) {
 			pool_push(pool, s);
@@ -349,11 +388,12 @@ static int call_door(struct thread *c, struct door *d, int mode)
 	if (c->work & (THREAD_WORK_KILLED | THREAD_WORK_SIGNAL))
 		return -EINTR;
 	c->dt.mode = mode;
-	if (list_empty(&sd->pool.idle)) {
+	if (!sd->pool.idle) {
 		c->dt.calling = d; /* held while queued */
 		door_get(d);
 		c->dt.wait = DW_QUEUED;
 		list_push_back(&sd->pool.callers, &c->dt.link);
+		pool_queued(sd);
 		c->state = THREAD_BLOCKED;
 		sched_leave_parked();
 	}
@@ -448,16 +488,14 @@ void door_fast_call(struct sysframe *f)
 	if (unlikely(d->flags & DOOR_REVOKED)) /* also set once the server is gone */
 		goto slow;
 	struct door_pool *pool = &d->server->pool;
-	struct list_node *n = pool->idle.next;
-	if (unlikely(n == &pool->idle || c->dt.depth >= DOOR_DEPTH_MAX || c->work))
+	struct thread *s = pool->idle;
+	if (unlikely(!s || c->dt.depth >= DOOR_DEPTH_MAX || c->work))
 		goto slow;
 
 	/* POINT OF NO RETURN */
-	struct thread *s = list_entry(n, struct thread, dt.link);
-	pool->idle.next = n->next;
-	n->next->prev = &pool->idle;
-	uint32_t flags = FAST_SIZE_FIELD(op) | DOOR_ENTRY_REGS |
-	                 (pool->idle.next == &pool->idle ? DOOR_ENTRY_DEPLETED : 0);
+	pool->idle = s->dt.next_idle;
+	uint32_t flags =
+	        FAST_SIZE_FIELD(op) | DOOR_ENTRY_REGS | (!pool->idle ? DOOR_ENTRY_DEPLETED : 0);
 	c->state = THREAD_BLOCKED;
 	c->dt.mode = DOOR_MODE_FAST;
 	c->dt.wait = DW_CALL;
@@ -505,7 +543,7 @@ void door_fast_return(struct sysframe *f)
 		goto slow; /* an id given, a reserved bit, or too big */
 	if (unlikely(!c || c->dt.mode != DOOR_MODE_FAST || s->work || !uaccess_range_ok(f->esp, 0)))
 		goto slow;
-	if (unlikely(pool->callers.next != &pool->callers || pool->upcalls.next != &pool->upcalls))
+	if (unlikely(s->dom->fast_off)) /* queued work (or ports) for the general return */
 		goto slow;
 
 	/* POINT OF NO RETURN */
@@ -514,14 +552,12 @@ void door_fast_return(struct sysframe *f)
 	cf->ebx = f->ebx, cf->esi = f->esi, cf->edi = f->edi, cf->ebp = f->ebp;
 	c->dt.wait = DW_NONE;
 	c->dt.callee = NULL;
-	s->dt.caller = NULL;
-	s->dt.shuttle = &s->dt.own;
-	s->dt.depth = 0;
-	s->dt.srv_esp = f->esp;
+	s->dt.srv_esp = f->esp; /* caller, shuttle, depth left stale: serve_nobody */
 	s->dt.mode = DOOR_MODE_SYSENTER;
 	s->dt.wait = DW_POOL;
 	s->state = THREAD_BLOCKED;
-	list_insert_before(pool->idle.next, &s->dt.link);
+	s->dt.next_idle = pool->idle;
+	pool->idle = s;
 	sched_become(c);
 	exit_via_sysframe(cf);
 slow:
@@ -609,6 +645,7 @@ void door_pool_fail_door(struct domain *server, struct door *d, int err)
 		if (u->kind != UPCALL_NOTICE || (d && n->door != d))
 			continue;
 		list_remove(&u->link);
+		door_pool_taken(server);
 		notice_free(n);
 	}
 	list_for_each_safe(pos, tmp, &server->pool.callers)
@@ -617,6 +654,7 @@ void door_pool_fail_door(struct domain *server, struct door *d, int err)
 		if (d && c->dt.calling != d)
 			continue;
 		list_remove(&c->dt.link);
+		door_pool_taken(server);
 		finish_call(c, err);
 		thread_resume_parked(c);
 	}
@@ -626,16 +664,18 @@ void door_pool_fail_door(struct domain *server, struct door *d, int err)
  * delivers it when one is free. */
 void door_pool_notice(struct notice *n)
 {
-	struct door_pool *pool = &n->door->server->pool;
-	list_push_back(&pool->upcalls, &n->up.link);
-	pool_dispatch(pool);
+	struct domain *server = n->door->server;
+	list_push_back(&server->pool.upcalls, &n->up.link);
+	pool_queued(server);
+	pool_dispatch(server);
 }
 
 /* d's last outside reference is gone: a server thread delivers the news. */
 void door_pool_notify_unref(struct domain *server, struct door *d)
 {
 	list_push_back(&server->pool.upcalls, &d->unref.link);
-	pool_dispatch(&server->pool);
+	pool_queued(server);
+	pool_dispatch(server);
 }
 
 /* The current thread t is exiting: its caller, if any, gets -EINTR now. */
@@ -659,9 +699,10 @@ void door_thread_exiting(struct thread *t)
 void door_thread_killed(struct thread *t)
 {
 	switch (t->dt.wait) {
-	case DW_POOL: list_remove(&t->dt.link); break;
+	case DW_POOL: pool_remove(&t->dom->pool, t); break;
 	case DW_QUEUED:
 		list_remove(&t->dt.link);
+		door_pool_taken(t->dt.calling->server); /* queued: its server lives */
 		door_put(t->dt.calling);
 		t->dt.calling = NULL;
 		break;
@@ -680,13 +721,13 @@ void door_thread_signalled(struct thread *t)
 {
 	switch (t->dt.wait) {
 	case DW_POOL:
-		list_remove(&t->dt.link);
-		t->dt.wait = DW_NONE;
+		pool_remove(&t->dom->pool, t);
 		parked_regs(t)->eax = (uint32_t)-EINTR;
 		thread_resume_parked(t);
 		break;
 	case DW_QUEUED:
 		list_remove(&t->dt.link);
+		door_pool_taken(t->dt.calling->server); /* queued: its server lives */
 		finish_call(t, -EINTR);
 		thread_resume_parked(t);
 		break;

@@ -16,8 +16,7 @@
 
 _Static_assert(DOOR_TABLE_SIZE == 256, "ids keep the slot in 8 bits");
 
-/* What a retired slot holds: never found, since its generation is above any
- * id's. */
+/* What a retired slot holds: never found, since its key is not live. */
 static struct door retired;
 
 /* Gives d a new id in dom's table; -EMFILE when the table is full. */
@@ -33,7 +32,9 @@ int dtable_insert(struct domain *dom, struct door *d)
 	t->used++;
 	t->next = (slot + 1) % DOOR_TABLE_SIZE;
 	door_hold(d, dom);
-	return (int)((uint32_t)t->gen[slot] << 8 | slot);
+	uint32_t id = t->key[slot] | slot; /* free: the next generation << 8 */
+	t->key[slot] = id | DTABLE_LIVE;
+	return (int)id;
 }
 
 /* The door named by id in dom, or NULL. */
@@ -49,7 +50,8 @@ int dtable_close(struct domain *dom, int id)
 	if (!d)
 		return -EBADF;
 	struct dtable *t = &dom->dtable;
-	if (++t->gen[SLOT(id)] > DTABLE_GEN_MAX) {
+	t->key[SLOT(id)] = ((uint32_t)id & ~0xffu) + (1u << 8); /* free: the next generation */
+	if (GEN(t->key[SLOT(id)]) > DTABLE_GEN_MAX) {
 		t->door[SLOT(id)] = &retired; /* full forever: no id can name it */
 	} else {
 		t->door[SLOT(id)] = NULL;
@@ -64,6 +66,6 @@ void dtable_close_all(struct domain *dom)
 {
 	struct dtable *t = &dom->dtable;
 	for (uint32_t slot = 0; slot < DOOR_TABLE_SIZE; slot++)
-		if (t->door[slot])
-			dtable_close(dom, (int)((uint32_t)t->gen[slot] << 8 | slot));
+		if (t->key[slot] & DTABLE_LIVE)
+			dtable_close(dom, (int)(t->key[slot] & ~DTABLE_LIVE));
 }

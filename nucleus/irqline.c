@@ -54,6 +54,7 @@ static void unbind(int line)
 	pic_mask(line);
 	if (l->queued) {
 		list_remove(&l->notice.up.link);
+		door_pool_taken(l->notice.door->server); /* queued on it */
 		notice_done(&l->notice);
 	}
 	struct door *d = l->bound;

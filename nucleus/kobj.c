@@ -18,10 +18,10 @@
 #include <sprig/kobj.h>
 
 /* The server of every nucleus object: no threads, so its pool's idle
- * list stays empty and the fast path never enters it. */
+ * stack stays empty and the fast path never enters it. */
 struct domain kobj_nucleus = {
         .name = "nucleus",
-        .pool = {.idle = LIST_INIT(kobj_nucleus.pool.idle),
+        .pool = {.idle = NULL,
                  .callers = LIST_INIT(kobj_nucleus.pool.callers),
                  .upcalls = LIST_INIT(kobj_nucleus.pool.upcalls)},
 };

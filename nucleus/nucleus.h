@@ -235,7 +235,20 @@ struct domain {
 	                        * frame each (a set bit refuses the port), or NULL */
 	uint32_t io_lo, io_hi; /* bytes [io_lo, io_hi) of it hold every clear bit;
 	                        * io_hi == 0: no ports, in and out fault */
+	/* The pieces of work queued on its pool (callers, upcalls: doorcall.c
+	 * counts them), plus DOMAIN_FAST_OFF_PORTS while it has ports: the fast
+	 * return tests this one word for the server's side (fastpath.S). */
+	uint32_t fast_off;
 };
+#define DOMAIN_FAST_OFF_PORTS 0x80000000u
+
+/* A piece of work queued on dom's pool has been taken off its queue
+ * (doorcall.c counts them in fast_off). */
+static inline void door_pool_taken(struct domain *dom)
+{
+	assert((dom->fast_off & ~DOMAIN_FAST_OFF_PORTS) != 0);
+	dom->fast_off--;
+}
 
 /* Sets the TSS for d's port I/O; d is about to run. A switch between two
  * domains without ports writes one word. */

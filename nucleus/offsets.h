@@ -15,8 +15,9 @@
 #define T_KSTACK_TOP 60
 #define T_DT         80
 #define T_WAIT       (T_DT + 0)
-#define T_MODE       (T_DT + 4)
-#define T_LINK       (T_DT + 8)
+#define T_MODE       (T_DT + 2)
+#define T_LINK       (T_DT + 4)
+#define T_NEXT_IDLE  (T_DT + 12)
 #define T_CALLING    (T_DT + 16)
 #define T_CALLER     (T_DT + 20)
 #define T_CALLEE     (T_DT + 24)
@@ -26,13 +27,12 @@
 #define T_SRV_ESP    (T_DT + 136)
 
 /* struct domain */
-#define DOM_CR3          (48 + 4) /* as.cr3 */
-#define DOM_DTABLE_DOOR  2132     /* dtable.door[] */
-#define DOM_DTABLE_GEN   (2132 + 1024)
-#define DOM_POOL_IDLE    4188 /* pool.idle */
-#define DOM_POOL_CALLS   (4188 + 8)
-#define DOM_POOL_UPCALLS (4188 + 16)
-#define DOM_IO_HI        4324 /* io_hi: non-zero if it has ports */
+#define DOM_CR3         (48 + 4) /* as.cr3 */
+#define DOM_DTABLE_DOOR 2132     /* dtable.door[] */
+#define DOM_DTABLE_KEY  (2132 + 1024)
+#define DOM_POOL_IDLE   4188 /* pool.idle: the idle stack's top */
+#define DOM_IO_HI       4320 /* io_hi: non-zero if it has ports */
+#define DOM_FAST_OFF    4324 /* fast_off: ports or queued work */
 
 /* cpu.c's processor tables: tss.esp0, which fastpath.S sets directly */
 #define CPU_TSS_ESP0 (48 + 2048 + 1024 + 4)
@@ -56,14 +56,17 @@
 #define SF_FS   36
 #define SF_SIZE 40
 
-/* enum thread_state, enum door_wait, DOOR_MODE_* */
-#define TS_RUNNING    2
-#define TS_BLOCKED    3
-#define DWAIT_NONE    0
-#define DWAIT_POOL    1
-#define DWAIT_CALL    3
-#define MODE_SYSENTER 1
-#define MODE_FAST     2
+/* enum thread_state, enum door_wait, DOOR_MODE_*; dt.wait and dt.mode
+ * share a word, which WAIT_MODE(w, m) fills in one store */
+#define TS_RUNNING      2
+#define TS_BLOCKED      3
+#define DWAIT_NONE      0
+#define DWAIT_POOL      1
+#define DWAIT_CALL      3
+#define MODE_SYSENTER   1
+#define MODE_FAST       2
+#define WAIT_MODE(w, m) ((m) << 16 | (w))
+#define DTABLE_LIVE_BIT 0x80000000
 
 #ifndef __ASSEMBLER__
 #define OFFSET_IS(off, type, field) _Static_assert((off) == offsetof(type, field), #off)
@@ -74,6 +77,7 @@ OFFSET_IS(T_KSTACK_TOP, struct thread, kstack_top);
 OFFSET_IS(T_WAIT, struct thread, dt.wait);
 OFFSET_IS(T_MODE, struct thread, dt.mode);
 OFFSET_IS(T_LINK, struct thread, dt.link);
+OFFSET_IS(T_NEXT_IDLE, struct thread, dt.next_idle);
 OFFSET_IS(T_CALLING, struct thread, dt.calling);
 OFFSET_IS(T_CALLER, struct thread, dt.caller);
 OFFSET_IS(T_CALLEE, struct thread, dt.callee);
@@ -83,11 +87,10 @@ OFFSET_IS(T_DEPTH, struct thread, dt.depth);
 OFFSET_IS(T_SRV_ESP, struct thread, dt.srv_esp);
 OFFSET_IS(DOM_CR3, struct domain, as.cr3);
 OFFSET_IS(DOM_DTABLE_DOOR, struct domain, dtable.door);
-OFFSET_IS(DOM_DTABLE_GEN, struct domain, dtable.gen);
+OFFSET_IS(DOM_DTABLE_KEY, struct domain, dtable.key);
 OFFSET_IS(DOM_POOL_IDLE, struct domain, pool.idle);
-OFFSET_IS(DOM_POOL_CALLS, struct domain, pool.callers);
-OFFSET_IS(DOM_POOL_UPCALLS, struct domain, pool.upcalls);
 OFFSET_IS(DOM_IO_HI, struct domain, io_hi);
+OFFSET_IS(DOM_FAST_OFF, struct domain, fast_off);
 OFFSET_IS(DOOR_SERVER_OFF, struct door, server);
 OFFSET_IS(DOOR_ENTRY_OFF, struct door, entry);
 OFFSET_IS(DOOR_DATUM_OFF, struct door, datum);
@@ -109,6 +112,11 @@ _Static_assert(TS_RUNNING == THREAD_RUNNING && TS_BLOCKED == THREAD_BLOCKED, "th
 _Static_assert(DWAIT_NONE == DW_NONE && DWAIT_POOL == DW_POOL && DWAIT_CALL == DW_CALL,
                "door waits");
 _Static_assert(MODE_SYSENTER == DOOR_MODE_SYSENTER && MODE_FAST == DOOR_MODE_FAST, "modes");
+_Static_assert(T_MODE == T_WAIT + 2 && sizeof(((struct door_thread *)0)->wait) == 2 &&
+                       sizeof(((struct door_thread *)0)->mode) == 2,
+               "wait and mode: one word, wait low");
+_Static_assert(DTABLE_LIVE_BIT == DTABLE_LIVE && DTABLE_LIVE == DOOR_FAST,
+               "a fast call's word, id masked, is its slot's live key");
 #endif
 
 #endif

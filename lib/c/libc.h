@@ -56,6 +56,10 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
  * the CPU has it (sprig_has_sysenter, set at start-up) and int $0x80
  * otherwise. */
 extern int sprig_has_sysenter;
+/* Door ids below this may take the fast entry (lib/doors/doors.h: door_call):
+ * 1 << 24 (every id the fast entry can name) when the CPU has sysenter, 0
+ * when it has not, so that one compare checks both. */
+extern uint32_t sprig_door_fast_ids;
 int sprig_syscall(int nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
 int sprig_syscall_int80(int nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3);
 

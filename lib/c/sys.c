@@ -5,6 +5,7 @@
  * Entry points: one per system call (lib/c/libc.h), crt_main.
  */
 #include "lib/c/libc.h"
+#include <sprig/door.h>
 
 #define MAX_ARGS 16
 #define MAX_ENV  16
@@ -100,6 +101,7 @@ int vm_free(void *addr)
 }
 
 int sprig_has_sysenter;
+uint32_t sprig_door_fast_ids;
 
 /* Whether this CPU has sysenter, as the nucleus decides it (CPUID.SEP, but
  * not on the early Pentium Pro steppings that report it wrongly). */
@@ -122,6 +124,7 @@ void sprig_proc_none(void);
 void crt_main(char *args)
 {
 	sprig_has_sysenter = cpu_has_sep();
+	sprig_door_fast_ids = sprig_has_sysenter ? DOOR_FAST_ID_MASK + 1 : 0;
 	if (args && !strcmp(args, "@proc")) {
 		int pargc;
 		char **pargv;

@@ -124,32 +124,37 @@ extern int sprig_has_sysenter; /* lib/c/sys.c (declared here too: the host tests
  * either way, take the fast entry. The caller's buffers decide, never the
  * server's answer, so the choice cannot change what the call returns.
  * Inline, so that a stub's constant sizes fold away; a size of 0 or 16
- * moves no byte through memory but the caller's own. */
+ * moves no byte through memory but the caller's own. One compare decides
+ * both the id's range and whether the CPU has sysenter: sprig_door_fast_ids
+ * is 0 without it (lib/c/sys.c). */
 static inline __attribute__((always_inline)) int door_call(int id, door_arg_t *arg)
 {
 	typedef uint32_t __attribute__((may_alias, aligned(1))) word;
 	if (!arg || arg->data_size > DOOR_FAST_MAX || arg->desc_num || arg->rdesc_num ||
-	    arg->rsize > DOOR_FAST_MAX || (uint32_t)id > DOOR_FAST_ID_MASK || !sprig_has_sysenter)
+	    arg->rsize > DOOR_FAST_MAX || (uint32_t)id >= sprig_door_fast_ids)
 		return door_call_general(id, arg);
-	uint32_t size = arg->data_size;
+	uint32_t size = arg->data_size, op = DOOR_FAST | (uint32_t)id;
 	uint32_t w0 = 0, w1 = 0, w2 = 0, w3 = 0; /* no stray stack bytes to the server */
-	if (size == DOOR_FAST_MAX) {
+	if (size == DOOR_FAST_MAX) { /* the size in op per case: constants for 0 and 16 */
 		const word *p = arg->data_ptr;
 		w0 = p[0], w1 = p[1], w2 = p[2], w3 = p[3];
+		op |= DOOR_FAST_MAX << DOOR_FAST_SIZE_SHIFT;
 	} else if (size) {
 		struct door_words v = door_words_load(arg->data_ptr, size);
 		w0 = v.w[0], w1 = v.w[1], w2 = v.w[2], w3 = v.w[3];
+		op |= size << DOOR_FAST_SIZE_SHIFT;
 	}
-	int n = door_fast_trap(DOOR_FAST | size << DOOR_FAST_SIZE_SHIFT | (uint32_t)id, &w0, &w1,
-	                       &w2, &w3);
-	if (n < 0) {
+	int n = door_fast_trap(op, &w0, &w1, &w2, &w3);
+	if (__builtin_expect((uint32_t)n > arg->rsize, 0)) { /* an error, or too big */
+		if (n >= 0) {
+			arg->data_size = (uint32_t)n; /* how much was needed */
+			return -ERANGE;
+		}
 		if (n == -ERANGE)
 			arg->data_size = w0; /* the size the reply needed */
 		return n;
 	}
 	arg->data_size = (uint32_t)n;
-	if ((uint32_t)n > arg->rsize)
-		return -ERANGE; /* data_size says how much was needed */
 	arg->data_ptr = arg->rbuf;
 	if (n == DOOR_FAST_MAX) {
 		word *p = arg->rbuf;

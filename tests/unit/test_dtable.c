@@ -40,7 +40,7 @@ static int nmade;
 
 void door_pool_init(struct door_pool *pool)
 {
-	list_init(&pool->idle);
+	pool->idle = NULL;
 	list_init(&pool->callers);
 	list_init(&pool->upcalls);
 	pool->nthreads = 0;
@@ -70,6 +70,7 @@ void door_pool_notify_unref(struct domain *srv, struct door *d)
 	pool_log.unref_server = srv;
 	pool_log.unref_door = d;
 	list_push_back(&srv->pool.upcalls, &d->unref.link);
+	srv->fast_off++; /* one piece of work queued, as doorcall.c counts it */
 }
 
 void door_pool_fail_door(struct domain *srv, struct door *d, int err)
