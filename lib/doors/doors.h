@@ -118,7 +118,8 @@ door_fast_trap(uint32_t op, uint32_t *w0, uint32_t *w1, uint32_t *w2, uint32_t *
 struct door_words door_words_load(const void *p, uint32_t n);
 void door_words_store(void *p, const struct door_words *v, uint32_t n);
 
-extern uint32_t sprig_door_fast_ids; /* lib/c/sys.c (declared here too: the host tests see no more) */
+/* lib/c/sys.c; declared here too, for the host tests, which see no more of libc.h */
+extern uint32_t sprig_door_fast_ids;
 
 /* Calls door id. Arguments and results of 16 bytes or less, and no doors
  * either way, take the fast entry. The caller's buffers decide, never the
