@@ -53,11 +53,17 @@ USER_EXTRA_doorbench := $(B)/u/user/counter.o
 USER_EXTRA_demo := $(B)/u/user/counter.o
 USER_EXTRA_domtest := $(addprefix $(B)/u/blob/,hello.o fault.o spin.o domchild.o)
 USER_EXTRA_sigchild := $(B)/u/user/sigregs.o
-USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o
-USER_EXTRA_devtest := $(B)/u/blob/devchild.o
+# the test programs' checks and death notices (user/check.h)
+CHECK := $(B)/u/user/check.o
+USER_EXTRA_sigtest := $(B)/u/user/sigregs.o $(B)/u/blob/sigchild.o $(CHECK)
+USER_EXTRA_devtest := $(B)/u/blob/devchild.o $(CHECK)
+USER_EXTRA_devchild := $(CHECK)
+USER_EXTRA_fstest := $(CHECK)
+USER_EXTRA_proctest := $(CHECK)
+USER_EXTRA_blktest := $(CHECK)
 USER_EXTRA_procbench = $(FS_OBJS) # the file system linked in, for the twin rows
 USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
-USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o
+USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o $(CHECK)
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \

@@ -27,31 +27,15 @@
 #include <unistd.h>
 
 #include "lib/c/libc.h"
+#include "user/check.h"
 
 int sprig_poweroff(void);
 
 #define SECTOR BLKDEV_SECTOR
 #define RUN    BLKDEV_MAX_SECTORS
 
-static int checks, failed;
 static struct door_binding disk;
 static uint64_t sectors;
-
-static void check(const char *what, int ok, const char *fmt, ...)
-{
-	checks++;
-	if (ok) {
-		printf("blktest %s: ok\n", what);
-		return;
-	}
-	failed++;
-	char detail[160];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
-	printf("blktest %s: FAILED (%s)\n", what, detail);
-}
 
 /* Fills n sectors from lba with the pattern. */
 static void pattern(char *buf, uint64_t lba, uint32_t n)
@@ -298,14 +282,15 @@ static int no_disk(void)
 {
 	int id = name_lookup("disk", 2000);
 	check("with no disk, no \"disk\" is published", id == -ENOENT, "%d", id);
-	printf("blktest: %d checks, %d failed\n", checks, failed);
+	printf("blktest: %d checks, %d failed\n", checks, failures);
 	fflush(stdout);
 	sprig_poweroff();
-	return failed != 0;
+	return failures != 0;
 }
 
 int main(int argc, char **argv)
 {
+	check_start("blktest", CHECK_PAREN);
 	if (argc < 2) {
 		printf("usage: blktest SECTORS | blktest none\n");
 		return 2;
@@ -341,8 +326,8 @@ int main(int argc, char **argv)
 		err = blkdev_info(&disk, &(struct blkdev_none){0}, &info);
 		check("after all that, the driver still answers", err == 0, "%d", err);
 	}
-	printf("blktest: %d checks, %d failed\n", checks, failed);
+	printf("blktest: %d checks, %d failed\n", checks, failures);
 	fflush(stdout);
 	sprig_poweroff();
-	return failed != 0;
+	return failures != 0;
 }

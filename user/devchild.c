@@ -20,6 +20,7 @@
  * A role that works exits 0; one that should fault never gets to exit.
  */
 #include "lib/doors/kobj.h"
+#include "user/check.h"
 
 static inline uint8_t inb(uint16_t port)
 {
@@ -121,27 +122,6 @@ static int role_call(void)
 
 /* ------------------------------------------------------------------ rtc */
 
-static int checks, failures;
-
-static void check(const char *what, int ok, const char *fmt, ...)
-        __attribute__((__format__(__printf__, 3, 4)));
-
-static void check(const char *what, int ok, const char *fmt, ...)
-{
-	char why[128];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	checks++;
-	if (ok) {
-		printf("devchild rtc: %s: ok\n", what);
-	} else {
-		failures++;
-		printf("devchild rtc: %s: FAIL: %s\n", what, why);
-	}
-}
-
 /* The notices, as the server thread got them. */
 static struct {
 	struct kobj_irq_notice n[32];
@@ -172,6 +152,7 @@ static int wait_notices(int n)
 
 static int role_rtc(void)
 {
+	check_start("devchild rtc", CHECK_COLON);
 	int dev = sprig_start_door, door = door_create(irq_proc, NULL, 0);
 	check("the device manager and our own door",
 	      dev >= 0 && door >= 0 && door_pool_start(1) == 0, "start door %d door %d", dev, door);

@@ -14,79 +14,19 @@
  * with "devtest ROLE: N of M checks passed".
  */
 #include "lib/doors/kobj.h"
+#include "user/check.h"
 
 extern const char _binary_devchild_elf_start[], _binary_devchild_elf_end[];
-#define CHILD      _binary_devchild_elf_start
-#define CHILD_SIZE ((uint32_t)(_binary_devchild_elf_end - _binary_devchild_elf_start))
-#define GP         13 /* general protection: port I/O refused */
-#define PF         14
-
-static int checks, failures;
-
-static void check(const char *what, int ok, const char *fmt, ...)
-        __attribute__((__format__(__printf__, 3, 4)));
-
-static void check(const char *what, int ok, const char *fmt, ...)
-{
-	char why[128];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	checks++;
-	if (ok) {
-		printf("devtest: %s: ok\n", what);
-	} else {
-		failures++;
-		printf("devtest: %s: FAIL: %s\n", what, why);
-	}
-}
-
-static void check_err(const char *what, int got, int want)
-{
-	check(what, got == want, "got %d, want %d", got, want);
-}
+#define CHILD       _binary_devchild_elf_start
+#define CHILD_SIZE  ((uint32_t)(_binary_devchild_elf_end - _binary_devchild_elf_start))
+#define GP          13 /* general protection: port I/O refused */
+#define PF          14
+#define END_WAIT_MS 10000 /* how long to wait for a domain's end */
 
 static int finish(const char *role)
 {
 	printf("devtest %s: %d of %d checks passed\n", role, checks - failures, checks);
 	return failures ? 1 : 0;
-}
-
-/* ------------------------------------------------------------- notices */
-
-static struct {
-	struct kobj_notice n[32];
-	volatile int count;
-} got;
-
-static void notice_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
-{
-	(void)cookie;
-	rep->size = 0;
-	if (!(req->flags & DOOR_ENTRY_NOTICE) || req->size != sizeof(struct kobj_notice) ||
-	    got.count == 32)
-		return;
-	memcpy(&got.n[got.count], req->data, sizeof got.n[0]);
-	got.count++;
-}
-
-/* Waits up to 10 s for the end of domain id; NULL if it did not come. */
-static const struct kobj_notice *end_of(uint32_t id)
-{
-	for (int tries = 0; tries < 1000; tries++) {
-		for (int i = 0; i < got.count; i++)
-			if (got.n[i].domain == id)
-				return &got.n[i];
-		sleep_ms(10);
-	}
-	return NULL;
-}
-
-static uint32_t domain_id(int dom)
-{
-	struct kobj_info_out info = {0, 0};
-	return dom_info(dom, &info) < 0 ? 0 : info.id;
 }
 
 static int dm, dev, watch;
@@ -120,7 +60,7 @@ static const struct kobj_notice *run_ports(const char *args, uint32_t first, uin
 	int dom = child(args, &at);
 	if (dom < 0 || (count && kobj_ports(dev, dom, first, count) < 0))
 		return NULL;
-	const struct kobj_notice *n = end_of(run(dom, &at, -1));
+	const struct kobj_notice *n = notice_for(run(dom, &at, -1), END_WAIT_MS);
 	door_close(dom);
 	return n;
 }
@@ -166,11 +106,11 @@ static void check_ports(void)
 	int ports = kobj_ports(dev, server, 0x70, 2);
 	uint32_t sid = run(server, &at, -1);
 	int caller = child("devchild call", &at2);
-	const struct kobj_notice *nc = end_of(run(caller, &at2, -1));
+	const struct kobj_notice *nc = notice_for(run(caller, &at2, -1), END_WAIT_MS);
 	check("a plain caller of a port driver's door faults on the port itself",
 	      ports == 0 && sid && faulted(nc, GP), "ports %d " WHY_FMT, ports, WHY_ARGS(nc));
 	dom_kill(server, 0);
-	n = end_of(sid);
+	n = notice_for(sid, END_WAIT_MS);
 	check("the port driver was still serving (killed, not faulted)",
 	      n && n->cause == KOBJ_END_KILLED, WHY(n));
 	door_close(server);
@@ -232,7 +172,8 @@ static int run_rtc(const char *what)
 	struct kobj_load_out at;
 	int dom = child("devchild rtc", &at);
 	int ports = dom < 0 ? dom : kobj_ports(dev, dom, 0x70, 2);
-	const struct kobj_notice *n = ports < 0 ? NULL : end_of(run(dom, &at, dev));
+	const struct kobj_notice *n =
+	        ports < 0 ? NULL : notice_for(run(dom, &at, dev), END_WAIT_MS);
 	check(what, exited(n, 0), "ports %d " WHY_FMT, ports, WHY_ARGS(n));
 	door_close(dom);
 	return exited(n, 0);
@@ -303,7 +244,8 @@ static void check_map(void)
 		err = dom_watch(dom, watch);
 	int cw = clone < 0 ? clone : dom_watch(clone, watch);
 	uint32_t id = err < 0 ? 0 : run(dom, &at, -1), cid = cw < 0 ? 0 : run(clone, &at, -1);
-	const struct kobj_notice *n = end_of(id), *nc = end_of(cid);
+	const struct kobj_notice *n = notice_for(id, END_WAIT_MS),
+	                         *nc = notice_for(cid, END_WAIT_MS);
 	check("a mapped driver uses its device memory; the nucleus copies none of it", exited(n, 0),
 	      "load %d " WHY_FMT, err, WHY_ARGS(n));
 	check("a clone does not get the device memory (it faults there)",
@@ -362,6 +304,7 @@ static int role_plain(void)
 int main(int argc, char **argv)
 {
 	const char *role = argc > 1 ? argv[1] : "";
+	check_start("devtest", CHECK_COLON);
 	if (!strcmp(role, "manager"))
 		return role_manager();
 	if (!strcmp(role, "plain"))

@@ -28,27 +28,10 @@
 #include <unistd.h>
 
 #include "lib/c/libc.h"
+#include "user/check.h"
 
 int sprig_ps(struct proc_entry *e, int max);
 int sprig_poweroff(void);
-
-static int checks, failed;
-
-static void check(const char *what, int ok, const char *fmt, ...)
-{
-	checks++;
-	if (ok) {
-		printf("fstest %s: ok\n", what);
-		return;
-	}
-	failed++;
-	char detail[160];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
-	printf("fstest %s: FAILED (%s)\n", what, detail);
-}
 
 /* The errno of a call that should fail (0 if it did not). */
 #define ERR(call) ((call) < 0 ? errno : 0)
@@ -404,14 +387,15 @@ static void check_fs_death(void)
 
 int main(void)
 {
+	check_start("fstest", CHECK_PAREN);
 	check_errors();
 	check_names();
 	check_offsets();
 	check_pipes();
 	check_hostile();
 	check_fs_death();
-	printf("fstest: %d checks, %d failed\n", checks, failed);
+	printf("fstest: %d checks, %d failed\n", checks, failures);
 	fflush(stdout);
 	sprig_poweroff();
-	return failed != 0;
+	return failures != 0;
 }

@@ -23,27 +23,10 @@
 
 #include "lib/c/libc.h"
 #include "lib/doors/kobj.h"
+#include "user/check.h"
 
 int sprig_ps(struct proc_entry *e, int max);
 int sprig_poweroff(void);
-
-static int checks, failed;
-
-static void check(const char *what, int ok, const char *fmt, ...)
-{
-	checks++;
-	if (ok) {
-		printf("proctest %s: ok\n", what);
-		return;
-	}
-	failed++;
-	char detail[160];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
-	printf("proctest %s: FAILED (%s)\n", what, detail);
-}
 
 static int exited_with(int st, int code)
 {
@@ -505,7 +488,7 @@ static void check_driver_death(void)
 	for (int i = 0; i < n; i++)
 		if (!strcmp(e[i].name, "uart"))
 			uart = e[i].pid;
-	printf("proctest: %d checks, %d failed before the driver dies\n", checks, failed);
+	printf("proctest: %d checks, %d failed before the driver dies\n", checks, failures);
 	fflush(stdout);
 	int err = kill(uart, SIGKILL);
 	sleep_ms(200);
@@ -519,14 +502,15 @@ static void check_driver_death(void)
 	         werr);
 	console_write(line, strlen(line));
 	if (!(uart && err == 0 && put < 0 && werr == EBADF))
-		failed++;
+		failures++;
 	checks++;
-	snprintf(line, sizeof line, "proctest: %d checks, %d failed\n", checks, failed);
+	snprintf(line, sizeof line, "proctest: %d checks, %d failed\n", checks, failures);
 	console_write(line, strlen(line));
 }
 
 int main(void)
 {
+	check_start("proctest", CHECK_PAREN);
 	printf("proctest: pid %d, parent %d, host %d\n", getpid(), getppid(), gethostid());
 	check_fork();
 	check_wait();
@@ -539,5 +523,5 @@ int main(void)
 	check_console_hostile();
 	check_driver_death();
 	sprig_poweroff();
-	return failed != 0;
+	return failures != 0;
 }

@@ -11,65 +11,13 @@
  * "sharetest manager: N of M checks passed".
  */
 #include "lib/doors/kobj.h"
+#include "user/check.h"
+
+#define END_WAIT_MS 60000 /* how long to wait for a domain's end (Bochs is slow) */
 
 extern const char _binary_sharechild_elf_start[], _binary_sharechild_elf_end[];
 #define IMAGE_AT   _binary_sharechild_elf_start
 #define IMAGE_SIZE ((uint32_t)(_binary_sharechild_elf_end - _binary_sharechild_elf_start))
-
-static int checks, failures;
-
-static void check(const char *what, int ok, const char *fmt, ...)
-        __attribute__((__format__(__printf__, 3, 4)));
-
-static void check(const char *what, int ok, const char *fmt, ...)
-{
-	char why[128];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	checks++;
-	if (ok) {
-		printf("sharetest: %s: ok\n", what);
-	} else {
-		failures++;
-		printf("sharetest: %s: FAIL: %s\n", what, why);
-	}
-}
-
-static void check_err(const char *what, int got, int want)
-{
-	check(what, got == want, "got %d, want %d", got, want);
-}
-
-/* The notices received, in order; the server thread fills them. */
-static struct {
-	struct kobj_notice n[8];
-	volatile int count;
-} got;
-
-static void notice_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
-{
-	(void)cookie;
-	rep->size = 0;
-	if (!(req->flags & DOOR_ENTRY_NOTICE) || req->size != sizeof(struct kobj_notice) ||
-	    got.count == 8)
-		return;
-	memcpy(&got.n[got.count], req->data, sizeof got.n[0]);
-	got.count++;
-}
-
-/* Waits up to 60 s (Bochs is slow) for the notice of domain id. */
-static const struct kobj_notice *notice_for(uint32_t id)
-{
-	for (int tries = 0; tries < 6000; tries++) {
-		for (int i = 0; i < got.count; i++)
-			if (got.n[i].domain == id)
-				return &got.n[i];
-		sleep_ms(10);
-	}
-	return NULL;
-}
 
 /* sharechild with args, holding a door to its own domain, watched;
  * returns its id (0 if it could not be started). */
@@ -131,12 +79,12 @@ static int role_manager(void)
 	check("our watch door and pool", watch >= 0 && door_pool_start(1) == 0, "watch %d", watch);
 	check_bad_clones(dm);
 	uint32_t id = start(dm, watch, "sharer", 0, "sharechild pair");
-	const struct kobj_notice *n = id ? notice_for(id) : NULL;
+	const struct kobj_notice *n = id ? notice_for(id, END_WAIT_MS) : NULL;
 	check("sharer ends by killing itself (status 7)",
 	      n && n->cause == KOBJ_END_KILLED && n->status == 7, "notice %s cause %u status %d",
 	      n ? "yes" : "no", n ? n->cause : 0, n ? n->status : 0);
 	id = start(dm, watch, "tight", 256, "sharechild tight");
-	n = id ? notice_for(id) : NULL;
+	n = id ? notice_for(id, END_WAIT_MS) : NULL;
 	check("tight exits 0", n && n->cause == KOBJ_END_EXIT && n->status == 0,
 	      "notice %s cause %u status %d", n ? "yes" : "no", n ? n->cause : 0,
 	      n ? n->status : 0);
@@ -146,6 +94,7 @@ static int role_manager(void)
 
 int main(int argc, char **argv)
 {
+	check_start("sharetest", CHECK_COLON);
 	if (argc > 1 && !strcmp(argv[1], "manager"))
 		return role_manager();
 	printf("usage: sharetest manager\n");

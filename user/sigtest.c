@@ -19,6 +19,9 @@
  * "sigtest: N of M checks passed".
  */
 #include "lib/doors/kobj.h"
+#include "user/check.h"
+
+#define END_WAIT_MS 10000 /* how long to wait for a domain's end */
 
 #define IMAGE(name) extern const char _binary_##name##_elf_start[], _binary_##name##_elf_end[];
 IMAGE(sigchild)
@@ -28,27 +31,6 @@ enum { OP_READY = 1, OP_WAIT, OP_KWAIT };
 extern uint32_t sig_out[10];
 int sig_return_to(struct sprig_sigframe *f, int use_sysenter);
 void sig_landing(void);
-
-static int checks, failures;
-
-static void check(const char *what, int ok, const char *fmt, ...)
-        __attribute__((__format__(__printf__, 3, 4)));
-
-static void check(const char *what, int ok, const char *fmt, ...)
-{
-	char why[160];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof why, fmt, ap);
-	va_end(ap);
-	checks++;
-	if (ok) {
-		printf("sigtest: %s: ok\n", what);
-	} else {
-		failures++;
-		printf("sigtest: %s: FAIL: %s\n", what, why);
-	}
-}
 
 /* ------------------------------------------------------------- futexes */
 
@@ -96,36 +78,6 @@ static void check_futexes(void)
 	          futex_wake((uint32_t *)misaligned, 1) == -EFAULT;
 	check("futex calls on nucleus, unmapped and misaligned addresses: -EFAULT", faults == 6,
 	      "%d of 6 refused", faults);
-}
-
-/* ------------------------------------------------------------ notices */
-
-static struct {
-	struct kobj_notice n[16];
-	volatile int count;
-} got;
-
-static void notice_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
-{
-	(void)cookie;
-	rep->size = 0;
-	if (!(req->flags & DOOR_ENTRY_NOTICE) || req->size != sizeof(struct kobj_notice) ||
-	    got.count == 16)
-		return;
-	memcpy(&got.n[got.count], req->data, sizeof got.n[0]);
-	got.count++;
-}
-
-/* Waits up to 10 s for the notice of domain id; NULL if none came. */
-static const struct kobj_notice *notice_for(uint32_t id)
-{
-	for (int tries = 0; tries < 1000; tries++) {
-		for (int i = 0; i < got.count; i++)
-			if (got.n[i].domain == id)
-				return &got.n[i];
-		sleep_ms(10);
-	}
-	return NULL;
 }
 
 /* --------------------------------------------------------- test server */
@@ -221,7 +173,7 @@ static const struct kobj_notice *run_signalled(const char *role, int times)
 		if (err == 0)
 			err = kobj_signal(dom, srv.tramp, SIG_TEST);
 	}
-	const struct kobj_notice *n = err ? NULL : notice_for(id);
+	const struct kobj_notice *n = err ? NULL : notice_for(id, END_WAIT_MS);
 	if (err)
 		printf("sigtest: %s: error %d (%s)\n", role, err, strerror(err));
 	if (dom >= 0)
@@ -250,7 +202,7 @@ static void check_children(void)
 	if (dom >= 0 && await_ready(srv.ready + 1))
 		while (posted < 20 && (err = kobj_signal(dom, srv.tramp, SIG_TEST)) == 0)
 			posted++;
-	n = notice_for(id);
+	n = notice_for(id, END_WAIT_MS);
 	check("signals to a busy loop (the timer's way out) queue up to the limit, then -EAGAIN",
 	      err == -EAGAIN && posted == KOBJ_SIGNAL_QUEUE, "%d posted, then %d", posted, err);
 	check("every queued signal is delivered, registers kept", exited_with(n, 100 + posted),
@@ -270,7 +222,7 @@ static void check_call(void)
 	int dom = start_child("call", &id), err = -1;
 	if (dom >= 0 && await_flag(&srv.waiting))
 		err = kobj_signal(dom, srv.tramp, SIG_TEST);
-	const struct kobj_notice *n = notice_for(id);
+	const struct kobj_notice *n = notice_for(id, END_WAIT_MS);
 	check("the server waiting for a signalled caller: -EINTR, shuttle interrupted",
 	      err == 0 && srv.done && srv.wait1 == -EINTR && srv.si.interrupted == 1 &&
 	              srv.wait2 == -EINTR,
@@ -288,7 +240,7 @@ static void check_killed(void)
 	int dom = start_child("killed", &id), err = -1;
 	if (dom >= 0 && await_flag(&srv.waiting))
 		err = dom_kill(dom, 7);
-	const struct kobj_notice *n = notice_for(id);
+	const struct kobj_notice *n = notice_for(id, END_WAIT_MS);
 	await_flag(&srv.done);
 	check("the server waiting for a killed caller: -EINTR, shuttle alerted",
 	      err == 0 && srv.done && srv.wait1 == -EINTR && srv.si.alerted == 1,
@@ -323,7 +275,7 @@ static void check_bad_requests(void)
 	check("DOM_SIGNAL refuses nucleus and null eips (-EFAULT) and short input (-EINVAL)",
 	      e1 == -EFAULT && e2 == -EFAULT && e3 == -EINVAL, "got %d %d %d", e1, e2, e3);
 	dom_kill(dom, 0);
-	notice_for(id);
+	notice_for(id, END_WAIT_MS);
 	door_close(dom);
 }
 
@@ -382,6 +334,7 @@ static void check_sigreturn(int sysenter)
 int main(int argc, char **argv)
 {
 	(void)argc, (void)argv;
+	check_start("sigtest", CHECK_COLON);
 	dm = sprig_start_door;
 	check("the first module holds the domain manager", dm >= 0, "start door %d", dm);
 	if (dm < 0)

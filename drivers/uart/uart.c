@@ -22,6 +22,7 @@
 #include <sprite/proc.h>
 #include <sprite/stream.h>
 
+#include "drivers/portio.h"
 #include "lib/doors/kobj.h"
 
 #define COM1     0x3f8
@@ -41,18 +42,6 @@
 #define READY_MAX 4096 /* finished input no reader has taken yet */
 
 #define CTRL(c) ((c)&0x1f)
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
 
 static struct {
 	int out_lock; /* one writer at a time on the transmitter */

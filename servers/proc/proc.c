@@ -319,23 +319,39 @@ static int stage_impl(void *obj, const struct proc_stage_in *in, struct proc_non
 	return 0;
 }
 
+/* A new process, parent's child, in its group, with what it does with
+ * each signal; NULL when the table is full. Lock held. */
+static struct process *child_of(const struct process *parent)
+{
+	struct process *p = slot_alloc();
+	if (p) {
+		p->e.ppid = parent->e.pid;
+		p->e.pgrp = parent->e.pgrp;
+		memcpy(p->e.sig_how, parent->e.sig_how, sizeof p->e.sig_how);
+	}
+	return p;
+}
+
+/* A new program keeps what was ignored, not the handlers (Unix's exec). */
+static void forget_handlers(struct process *p)
+{
+	for (int s = 0; s < NSIG; s++)
+		if (p->e.sig_how[s] == PROC_SIG_CATCH)
+			p->e.sig_how[s] = PROC_SIG_DFL;
+}
+
 static int spawn_impl(void *obj, const struct proc_spawn_in *in, struct proc_none *out,
                       struct door_io *io)
 {
 	(void)in, (void)out;
 	struct process *parent = obj;
 	lock();
-	struct process *p = slot_alloc();
+	struct process *p = child_of(parent);
 	if (!p) {
 		unlock();
 		return -EAGAIN;
 	}
-	p->e.ppid = parent->e.pid;
-	p->e.pgrp = parent->e.pgrp;
-	memcpy(p->e.sig_how, parent->e.sig_how, sizeof p->e.sig_how);
-	for (int s = 0; s < NSIG; s++)
-		if (p->e.sig_how[s] == PROC_SIG_CATCH)
-			p->e.sig_how[s] = PROC_SIG_DFL; /* handlers do not survive exec */
+	forget_handlers(p);
 	int err = exec_into(p, parent, io);
 	if (err < 0) {
 		slot_free(p);
@@ -353,9 +369,7 @@ static int exec_impl(void *obj, const struct proc_spawn_in *in, struct proc_none
 	(void)in, (void)out;
 	struct process *p = obj;
 	lock();
-	for (int s = 0; s < NSIG; s++)
-		if (p->e.sig_how[s] == PROC_SIG_CATCH)
-			p->e.sig_how[s] = PROC_SIG_DFL;
+	forget_handlers(p);
 	int err = exec_into(p, p, io);
 	unlock();
 	return err; /* on success the caller's domain has ended: nobody reads this */
@@ -370,14 +384,11 @@ static int fork_impl(void *obj, const struct proc_fork_in *in, struct proc_none 
 	if (in->eip >= USER_TOP || in->esp >= USER_TOP)
 		return -EFAULT;
 	lock();
-	struct process *p = slot_alloc();
+	struct process *p = child_of(parent);
 	if (!p) {
 		unlock();
 		return -EAGAIN;
 	}
-	p->e.ppid = parent->e.pid;
-	p->e.pgrp = parent->e.pgrp;
-	memcpy(p->e.sig_how, parent->e.sig_how, sizeof p->e.sig_how);
 	memcpy(p->sig_handler, parent->sig_handler, sizeof p->sig_handler);
 	memcpy(p->name, parent->name, sizeof p->name);
 	memcpy(p->start_bytes, parent->start_bytes, parent->start_size);
