@@ -115,6 +115,8 @@ struct door_request {
 	uint32_t words[4];
 	uint32_t argp; /* user address of the door_arg_t */
 	door_arg_t arg;
+	uint32_t tail, tail_size;   /* DOOR_CALL_PIECES: more argument bytes */
+	uint32_t rtail, rtail_size; /* and where result bytes past rsize go */
 };
 
 /* The door state of a thread. The frame fields say how to resume a parked
@@ -184,7 +186,7 @@ void door_fast_return(struct sysframe *f);
  * unless door_fast_use_c() (cpu.c) was called: the "fastpath=c" boot
  * option. */
 void door_fast_use_c(void);
-int door_sys_call(int id, uint32_t argp, int mode);
+int door_sys_call(int id, uint32_t argp, uint32_t flags, int mode);
 int door_sys_return(uint32_t resultp, uint32_t esp, int mode);
 int door_sys_bind(uint32_t serverp);
 void door_thread_exiting(struct thread *t);

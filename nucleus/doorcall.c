@@ -27,6 +27,14 @@ struct payload {
 	uint32_t words[4];
 	uint32_t size;
 	uint32_t data, desc, ndesc; /* user addresses and count */
+	uint32_t tail, tail_size;   /* more bytes, after data's */
+	uint32_t release;           /* a word to clear once they have gone, or 0 */
+};
+
+/* One piece of a message in a domain's memory. A message is two pieces,
+ * a head and a tail (door_arg_t's data and tail); either may be empty. */
+struct piece {
+	uint32_t va, size;
 };
 
 void door_pool_init(struct door_pool *pool)
@@ -143,6 +151,46 @@ static int move_data(struct aspace *dst, uint32_t dst_va, struct aspace *src, ui
 	return vmm_copy(dst, dst_va + full, src, src_va + full, size - full);
 }
 
+/* The bytes move_data copies, rather than shares, moving size bytes. */
+static uint32_t copied_by_move(uint32_t dst_va, uint32_t src_va, uint32_t size)
+{
+	if (((dst_va | src_va) & PAGE_MASK) || size < PAGE_SIZE)
+		return size;
+	return size & PAGE_MASK;
+}
+
+/* Moves the bytes of src's two pieces, in order, into dst's two pieces, in
+ * order, a run at a time by move_data: a run whose ends are both page
+ * aligned shares its pages. dst must have room (-ERANGE otherwise). With
+ * dry set it moves nothing and counts, in *copied, the bytes it would copy
+ * if dst's last piece had room for everything: what DOOR_VANILLA_MAX
+ * bounds. */
+static int move_pieces(struct aspace *dst_as, const struct piece *dst, struct aspace *src_as,
+                       const struct piece *src, int dry, uint32_t *copied)
+{
+	uint32_t di = 0, doff = 0, soff = 0;
+	*copied = 0;
+	for (uint32_t si = 0; si < 2;) {
+		uint32_t room = dry && di == 1 ? ~0u : dst[di].size - doff;
+		if (soff == src[si].size) {
+			si++, soff = 0;
+		} else if (room == 0) {
+			if (di == 1)
+				return -ERANGE;
+			di++, doff = 0;
+		} else {
+			uint32_t n = src[si].size - soff < room ? src[si].size - soff : room;
+			uint32_t s = src[si].va + soff, d = dst[di].va + doff;
+			*copied += copied_by_move(d, s, n);
+			int err = dry ? 0 : move_data(dst_as, d, src_as, s, n);
+			if (err)
+				return err;
+			soff += n, doff += n;
+		}
+	}
+	return 0;
+}
+
 /* Gives `to` new ids for the n doors described at udesc in `from`, writing
  * them to urdesc (room for rmax) in `to`; closes the sender's ids marked
  * DOOR_MOVE. Checks everything before changing anything. */
@@ -185,6 +233,39 @@ static void drop_moved(struct domain *from, uint32_t udesc, uint32_t n)
 			dtable_close(from, in[i].id);
 }
 
+/* Puts the call's bytes (head bytes at hva, then tail bytes at tva; a
+ * call of one piece is all tail) into server thread s: in rbuf, or, when the tail is page aligned
+ * and a page or more (and the head at most a page), in the bulk window,
+ * the tail's pages shared there and the head copied just below them, so
+ * the server sees one message. Sets *at to where they start; returns the
+ * entry's size and DOOR_ENTRY_BULK, or -errno. */
+static inline __attribute__((always_inline)) int land_call(struct thread *c, struct thread *s,
+                                                           uint32_t hva, uint32_t head,
+                                                           uint32_t tva, uint32_t tail,
+                                                           uint32_t *at)
+{
+	const door_server_t *srv = &s->dt.srv;
+	uint32_t size = head + tail, below = head ? PAGE_SIZE : 0;
+	uint32_t extent = below + PAGE_UP(tail);
+	int bulk = tail >= PAGE_SIZE && !(tva & PAGE_MASK) && head <= PAGE_SIZE &&
+	           extent <= srv->bulk_size;
+	if (!bulk && (size > DOOR_VANILLA_MAX || size > srv->rsize))
+		return -E2BIG;
+	uint32_t dst = bulk ? (uint32_t)srv->bulk + below - head : (uint32_t)srv->rbuf;
+	if (bulk && s->dt.bulk_mapped > srv->bulk_size)
+		panic("deliver_call: %u bytes mapped in a window of %u", s->dt.bulk_mapped,
+		      srv->bulk_size);
+	if (bulk && s->dt.bulk_mapped > extent) /* drop the last call's excess */
+		vmm_unmap(&s->dom->as, (uint32_t)srv->bulk + extent, s->dt.bulk_mapped - extent);
+	int err = head ? vmm_copy(&s->dom->as, dst, &c->dom->as, hva, head) : 0;
+	if (!err && tail)
+		err = move_data(&s->dom->as, dst + head, &c->dom->as, tva, tail);
+	if (bulk && extent > s->dt.bulk_mapped)
+		s->dt.bulk_mapped = extent;
+	*at = dst;
+	return err ? err : (int)(size | (bulk ? DOOR_ENTRY_BULK : 0));
+}
+
 /* Puts caller c's request into server thread s's buffers and the entry
  * frame tf. Nothing is committed unless it returns 0. */
 static int deliver_call(struct thread *c, struct thread *s, struct door *d, struct trapframe *tf)
@@ -196,31 +277,19 @@ static int deliver_call(struct thread *c, struct thread *s, struct door *d, stru
 		ecx = rq->size | DOOR_ENTRY_REGS;
 	} else {
 		const door_arg_t *a = &rq->arg;
-		const door_server_t *srv = &s->dt.srv;
-		uint32_t src = (uint32_t)a->data_ptr, size = a->data_size;
-		int bulk =
-		        size >= PAGE_SIZE && !(src & PAGE_MASK) && PAGE_UP(size) <= srv->bulk_size;
-		if (!bulk && size > DOOR_VANILLA_MAX)
-			return -E2BIG;
-		if (!bulk && size > srv->rsize)
-			return -E2BIG;
-		w[0] = bulk ? (uint32_t)srv->bulk : (uint32_t)srv->rbuf;
-		ecx = size | (bulk ? DOOR_ENTRY_BULK : 0);
-		if (bulk && s->dt.bulk_mapped > srv->bulk_size)
-			panic("deliver_call: %u bytes mapped in a window of %u", s->dt.bulk_mapped,
-			      srv->bulk_size);
-		if (bulk && s->dt.bulk_mapped > PAGE_UP(size)) /* drop the last call's excess */
-			vmm_unmap(&s->dom->as, w[0] + PAGE_UP(size),
-			          s->dt.bulk_mapped - PAGE_UP(size));
-		int err = size ? move_data(&s->dom->as, w[0], &c->dom->as, src, size) : 0;
-		if (bulk)
-			s->dt.bulk_mapped = PAGE_UP(size) > s->dt.bulk_mapped ? PAGE_UP(size)
-			                                                      : s->dt.bulk_mapped;
-		if (!err && a->desc_num)
-			err = pass_doors(c->dom, (uint32_t)a->desc_ptr, a->desc_num, s->dom,
-			                 (uint32_t)srv->rdesc, srv->rdesc_num);
-		if (err)
+		int err = rq->tail_size ? land_call(c, s, (uint32_t)a->data_ptr, a->data_size,
+		                                    rq->tail, rq->tail_size, &w[0])
+		                        : land_call(c, s, 0, 0, (uint32_t)a->data_ptr, a->data_size,
+		                                    &w[0]);
+		if (err < 0)
 			return err;
+		ecx = (uint32_t)err;
+		if (a->desc_num) {
+			err = pass_doors(c->dom, (uint32_t)a->desc_ptr, a->desc_num, s->dom,
+			                 (uint32_t)s->dt.srv.rdesc, s->dt.srv.rdesc_num);
+			if (err)
+				return err;
+		}
 		edx = a->desc_num;
 	}
 	if (!s->dom->pool.idle)
@@ -229,37 +298,98 @@ static int deliver_call(struct thread *c, struct thread *s, struct door *d, stru
 	return 0;
 }
 
+/* Results in registers (a fast return) to a general caller: rbuf's room
+ * first, then rtail's. */
+static int results_from_regs(struct thread *c, const struct door_request *rq,
+                             const struct payload *p)
+{
+	uint32_t first = p->size < rq->arg.rsize ? p->size : rq->arg.rsize;
+	int err = copy_out(&c->dom->as, (uint32_t)rq->arg.rbuf, p->words, first);
+	if (!err && first < p->size)
+		err = copy_out(&c->dom->as, rq->rtail, (const char *)p->words + first,
+		               p->size - first);
+	return err;
+}
+
+/* Results to a fast caller: in its registers, at most 16 bytes. */
+static int results_to_regs(struct thread *s, struct thread *c, const struct payload *p)
+{
+	uint32_t w[4] = {0, 0, 0, 0};
+	struct sysframe *f = thread_sysframe(c);
+	uint32_t size = p->size + p->tail_size;
+	if (p->ndesc || p->size > DOOR_FAST_MAX || p->tail_size > DOOR_FAST_MAX ||
+	    size > DOOR_FAST_MAX) {
+		/* ebx: the size needed, as data_size says on the general path */
+		f->ebx = size, f->esi = f->edi = f->ebp = 0;
+		return -ERANGE;
+	}
+	if (p->inregs)
+		memcpy(w, p->words, sizeof w);
+	else if (copy_in(&s->dom->as, w, p->data, p->size) < 0 ||
+	         copy_in(&s->dom->as, (char *)w + p->size, p->tail, p->tail_size) < 0)
+		return -EFAULT;
+	f->ebx = w[0], f->esi = w[1], f->edi = w[2], f->ebp = w[3];
+	return (int)size;
+}
+
+/* Moves results of one piece into the caller's rbuf: shared if both are
+ * page aligned and there is a page or more, else copied. Sets *size to
+ * the result's size. */
+static int results_one(struct thread *s, struct thread *c, const struct payload *p, uint32_t *size)
+{
+	const door_arg_t *out = &c->dt.req.arg;
+	int bulk = !(((uint32_t)out->rbuf | p->data) & PAGE_MASK) && p->size >= PAGE_SIZE;
+	*size = p->size;
+	if (p->size > (bulk && !p->inregs ? DOOR_BULK_MAX : DOOR_VANILLA_MAX))
+		return -E2BIG; /* the limits that bound a call bound its results */
+	if (p->size > out->rsize || p->ndesc > out->rdesc_num)
+		return -ERANGE;
+	if (!p->size) /* nothing to copy: any rbuf will do, even NULL */
+		return 0;
+	return p->inregs
+	               ? copy_out(&c->dom->as, (uint32_t)out->rbuf, p->words, p->size)
+	               : move_data(&c->dom->as, (uint32_t)out->rbuf, &s->dom->as, p->data, p->size);
+}
+
+/* Moves results of two pieces (a server's tail), or into two (a caller's
+ * rtail): rbuf's room first, then rtail's; runs page aligned at both ends
+ * and a page or more are shared, and only copied bytes count against
+ * DOOR_VANILLA_MAX. Sets *size to the result's size. */
+static int results_pieces(struct thread *s, struct thread *c, const struct payload *p,
+                          uint32_t *size)
+{
+	const struct door_request *rq = &c->dt.req;
+	struct piece src[2] = {{p->data, p->size}, {p->tail, p->tail_size}};
+	struct piece dst[2] = {{(uint32_t)rq->arg.rbuf, rq->arg.rsize},
+	                       {rq->rtail, rq->rtail_size}};
+	if (p->size > DOOR_BULK_MAX || p->tail_size > DOOR_BULK_MAX)
+		return -E2BIG;
+	uint32_t copied = *size = p->size + p->tail_size;
+	if (*size > DOOR_VANILLA_MAX) /* then only what is copied counts */
+		move_pieces(&c->dom->as, dst, &s->dom->as, src, 1, &copied);
+	if (*size > DOOR_BULK_MAX || copied > DOOR_VANILLA_MAX)
+		return -E2BIG;
+	if ((uint64_t)*size > (uint64_t)rq->arg.rsize + rq->rtail_size ||
+	    p->ndesc > rq->arg.rdesc_num)
+		return -ERANGE;
+	if (!*size)
+		return 0;
+	if (p->inregs)
+		return results_from_regs(c, rq, p);
+	return move_pieces(&c->dom->as, dst, &s->dom->as, src, 0, &copied);
+}
+
 /* Hands the results p from server s to caller c (parked); returns what
  * the caller's call returns. */
 static int deliver_results(struct thread *s, struct thread *c, const struct payload *p)
 {
 	struct door_request *rq = &c->dt.req;
-	if (c->dt.mode == DOOR_MODE_FAST) {
-		uint32_t w[4] = {0, 0, 0, 0};
-		struct sysframe *f = thread_sysframe(c);
-		if (p->ndesc || p->size > DOOR_FAST_MAX) {
-			/* ebx: the size needed, as data_size says on the general path */
-			f->ebx = p->size, f->esi = f->edi = f->ebp = 0;
-			return -ERANGE;
-		}
-		if (p->inregs)
-			memcpy(w, p->words, sizeof w);
-		else if (copy_in(&s->dom->as, w, p->data, p->size) < 0)
-			return -EFAULT;
-		f->ebx = w[0], f->esi = w[1], f->edi = w[2], f->ebp = w[3];
-		return (int)p->size;
-	}
+	if (c->dt.mode == DOOR_MODE_FAST)
+		return results_to_regs(s, c, p);
 	door_arg_t out = rq->arg;
-	int err = 0;
-	int bulk = !(((uint32_t)out.rbuf | p->data) & PAGE_MASK) && p->size >= PAGE_SIZE;
-	if (p->size > (bulk && !p->inregs ? DOOR_BULK_MAX : DOOR_VANILLA_MAX))
-		return -E2BIG; /* the limits that bound a call bound its results */
-	if (p->size > out.rsize || p->ndesc > out.rdesc_num)
-		err = -ERANGE;
-	else if (p->size) /* nothing to copy: any rbuf will do, even NULL */
-		err = p->inregs ? copy_out(&c->dom->as, (uint32_t)out.rbuf, p->words, p->size)
-		                : move_data(&c->dom->as, (uint32_t)out.rbuf, &s->dom->as, p->data,
-		                            p->size);
+	uint32_t size;
+	int err = (p->tail_size | rq->rtail_size) ? results_pieces(s, c, p, &size)
+	                                          : results_one(s, c, p, &size);
 	if (!err && p->ndesc)
 		err = pass_doors(s->dom, p->desc, p->ndesc, c->dom, (uint32_t)out.rdesc,
 		                 out.rdesc_num);
@@ -269,7 +399,7 @@ static int deliver_results(struct thread *s, struct thread *c, const struct payl
 		out.data_ptr = out.rbuf;
 		out.rdesc_num = p->ndesc;
 	}
-	out.data_size = p->size; /* on -ERANGE: the size that was needed */
+	out.data_size = size; /* on -ERANGE: the size that was needed */
 	if (copy_out(&c->dom->as, rq->argp, &out, sizeof out) < 0)
 		return -EFAULT;
 	return err;
@@ -409,6 +539,17 @@ static int call_door(struct thread *c, struct door *d, int mode)
 	sched_run_direct(s);
 }
 
+/* The results a server kept stable under a lock have gone (or could not):
+ * the lock's word is cleared and one futex waiter on it woken. A bad
+ * address is the server's own mistake and harms only it: nothing is
+ * written. */
+static void release_word(uint32_t va)
+{
+	static const uint32_t zero = 0;
+	if (!(va & 3) && copy_out(&current->dom->as, va, &zero, sizeof zero) == 0)
+		futex_wake_word(va, 1);
+}
+
 /* The server thread s (current) is done with its call: results p go to its
  * caller, if it still has one, and s takes the next queued work or parks.
  * Returns when s itself made a mistake (then it keeps the call), and with
@@ -424,6 +565,8 @@ static int serve_return(struct thread *s, const struct payload *p, uint32_t esp,
 	int result = c ? deliver_results(s, c, p) : -EINTR;
 	if (result < 0 && p->ndesc)
 		drop_moved(s->dom, p->desc, p->ndesc);
+	if (p->release)
+		release_word(p->release);
 	if (c)
 		finish_call(c, result);
 	s->dt.own.alerted = 0; /* back on its own shuttle, which serves nobody gone */
@@ -446,7 +589,7 @@ static int serve_return(struct thread *s, const struct payload *p, uint32_t esp,
 
 static void payload_from_regs(struct payload *p, const struct sysframe *f, uint32_t size)
 {
-	*p = (struct payload){1, {f->ebx, f->esi, f->edi, f->ebp}, size, 0, 0, 0};
+	*p = (struct payload){1, {f->ebx, f->esi, f->edi, f->ebp}, size, 0, 0, 0, 0, 0, 0};
 }
 
 /* The operation word's size and reserved bits, as one number: anything
@@ -564,17 +707,44 @@ slow:
 	door_fast_slow_return(f);
 }
 
-/* SYS_DOOR_CALL (id, door_arg_t *): the general entry. */
-int door_sys_call(int id, uint32_t argp, int mode)
+/* A door_pieces_t at argp into c's request, whose arg and tails are laid
+ * out as one. */
+static __attribute__((noinline)) int pieces_in(struct thread *c, uint32_t argp)
+{
+	struct door_request *rq = &c->dt.req;
+	if (copy_in(&c->dom->as, &rq->arg, argp, sizeof(door_pieces_t)) < 0)
+		return -EFAULT;
+	return rq->tail_size > DOOR_BULK_MAX ? -E2BIG : 0;
+}
+_Static_assert(offsetof(struct door_request, tail) - offsetof(struct door_request, arg) ==
+                               offsetof(door_pieces_t, tail_ptr) &&
+                       offsetof(struct door_request, rtail_size) -
+                                       offsetof(struct door_request, arg) ==
+                               offsetof(door_pieces_t, rtail_size),
+               "door_request's arg and tails are a door_pieces_t");
+
+/* SYS_DOOR_CALL (id, door_arg_t *, flags): the general entry; with
+ * DOOR_CALL_PIECES the second argument is a door_pieces_t *. */
+int door_sys_call(int id, uint32_t argp, uint32_t flags, int mode)
 {
 	struct thread *c = current;
 	struct door *d = dtable_lookup(c->dom, id);
 	if (!d)
 		return -EBADF;
+	if (unlikely(flags & ~DOOR_CALL_PIECES))
+		return -EINVAL;
 	struct door_request *rq = &c->dt.req;
-	if (copy_in(&c->dom->as, &rq->arg, argp, sizeof rq->arg) < 0)
-		return -EFAULT;
-	if (rq->arg.data_size > DOOR_BULK_MAX || rq->arg.desc_num > DOOR_DESC_MAX)
+	if (unlikely(flags)) {
+		int err = pieces_in(c, argp);
+		if (err)
+			return err;
+	} else {
+		if (copy_in(&c->dom->as, &rq->arg, argp, sizeof rq->arg) < 0)
+			return -EFAULT;
+		rq->tail_size = rq->rtail_size = 0; /* no tails: their addresses mean nothing */
+	}
+	const door_arg_t *a = &rq->arg;
+	if (a->data_size > DOOR_BULK_MAX - rq->tail_size || a->desc_num > DOOR_DESC_MAX)
 		return -E2BIG;
 	if (rq->arg.rdesc_num > DOOR_DESC_MAX)
 		rq->arg.rdesc_num = DOOR_DESC_MAX;
@@ -586,7 +756,7 @@ int door_sys_call(int id, uint32_t argp, int mode)
 int door_sys_return(uint32_t resultp, uint32_t esp, int mode)
 {
 	struct thread *s = current;
-	struct payload p = {0, {0, 0, 0, 0}, 0, 0, 0, 0};
+	struct payload p = {0, {0, 0, 0, 0}, 0, 0, 0, 0, 0, 0, 0};
 	if (!s->dt.bound)
 		return -EINVAL;
 	if (resultp) {
@@ -600,7 +770,10 @@ int door_sys_return(uint32_t resultp, uint32_t esp, int mode)
 		                     r.data_size,
 		                     (uint32_t)r.data_ptr,
 		                     (uint32_t)r.desc_ptr,
-		                     r.desc_num};
+		                     r.desc_num,
+		                     (uint32_t)r.tail_ptr,
+		                     r.tail_size,
+		                     (uint32_t)r.release};
 	}
 	return serve_return(s, &p, esp, mode);
 }

@@ -8,7 +8,7 @@
  * or its shuttle becoming alerted or interrupted (the caller it serves has
  * gone or has been signalled) wakes a waiter with -EINTR.
  *
- * Entry points: futex_wait, futex_wake, futex_interrupt.
+ * Entry points: futex_wait, futex_wake, futex_wake_word, futex_interrupt.
  */
 #include "nucleus/nucleus.h"
 #include <sprig/errno.h>
@@ -66,11 +66,18 @@ int futex_wait(uint32_t va, uint32_t val, uint32_t timeout_ms)
  * oldest first; returns how many, or -EFAULT. */
 int futex_wake(uint32_t va, uint32_t n)
 {
+	if (!futex_addr_ok(&current->dom->as, va))
+		return -EFAULT;
+	return futex_wake_word(va, n);
+}
+
+/* futex_wake for a word the nucleus has just written in the current
+ * domain (so it is there, aligned and in a region): no check. */
+int futex_wake_word(uint32_t va, uint32_t n)
+{
 	const struct aspace *as = &current->dom->as;
 	struct list_node *pos, *tmp;
 	int woken = 0;
-	if (!futex_addr_ok(as, va))
-		return -EFAULT;
 	struct waitq *q = futex_bucket(as, va);
 	list_for_each_safe(pos, tmp, &q->threads)
 	{

@@ -351,6 +351,7 @@ void sysenter_leave(struct sysframe *f);
 /* futex.c */
 int futex_wait(uint32_t va, uint32_t val, uint32_t timeout_ms);
 int futex_wake(uint32_t va, uint32_t n);
+int futex_wake_word(uint32_t va, uint32_t n);
 void futex_interrupt(struct thread *t);
 
 /* signal.c */

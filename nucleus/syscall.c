@@ -124,7 +124,7 @@ static int sys_door_create(struct sysregs *r)
 
 static int sys_door_call(struct sysregs *r)
 {
-	return door_sys_call((int)r->ebx, r->esi, via_sysenter(r));
+	return door_sys_call((int)r->ebx, r->esi, r->edi, via_sysenter(r));
 }
 
 static int sys_door_return(struct sysregs *r)

@@ -19,7 +19,9 @@
 # Environment: PROFILE_ELF (the user program's ELF), PROFILE_OUT (report
 # file), PROFILE_ROUNDS, PROFILE_WARM, PROFILE_TRACE (a file for one round
 # trip's instructions, one address a line, if set).
+import bisect
 import os
+import subprocess
 
 import gdb
 
@@ -44,12 +46,58 @@ NUCLEUS_STAGE = {
 USER_TOP = 0xC0000000
 
 
-def function_at(pc, cache={}):
+def user_symbols(elf):
+    """(address, name) of elf's functions, sorted, from nm."""
+    out = subprocess.run([os.environ.get("NM", "nm"), "-n", elf], capture_output=True,
+                         text=True, check=True).stdout
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tTwW":
+            syms.append((int(parts[0], 16), parts[2]))
+    return syms
+
+
+# With PROFILE_SERVER_ELF, the server's user code is named from its own
+# program (two programs may use the same addresses): side -> symbols.
+SIDE_SYMBOLS = {}
+
+
+def function_at(pc, side="client", cache={}):
     """The name of the function (or assembly label) holding pc."""
+    if pc < USER_TOP and side in SIDE_SYMBOLS:
+        syms = SIDE_SYMBOLS[side]
+        i = bisect.bisect_right(syms, (pc, "\uffff")) - 1
+        return syms[i][1] if i >= 0 else "?"
     if pc not in cache:
         text = gdb.execute("info symbol %#x" % pc, to_string=True)
         cache[pc] = "?" if text.startswith("No symbol") else text.split()[0]
     return cache[pc]
+
+
+def address(fn):
+    return int(gdb.parse_and_eval("(unsigned)&%s" % fn))
+
+
+# Where a round trip starts (the call's first nucleus function) and where
+# the server's return enters the nucleus: the fast path's, or with
+# PROFILE_KIND vanilla or bulk, the general path's.
+GENERAL = os.environ.get("PROFILE_KIND", "fast") != "fast"
+CALLS = ("door_sys_call",) if GENERAL else ("door_fast_call_asm", "door_fast_call_c")
+RETURNS = ("door_sys_return", "door_fast_return_asm", "door_fast_return_c") if GENERAL else \
+    ("door_fast_return_asm", "door_fast_return_c")
+
+
+def first_word(elf, addr):
+    """The 32-bit word at addr in elf's image, from objdump."""
+    out = subprocess.run([os.environ.get("OBJDUMP", "objdump"), "-s", "--start-address=%#x" % addr,
+                          "--stop-address=%#x" % (addr + 4), elf],
+                         capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if parts and parts[0] == "%x" % addr:
+            return int.from_bytes(bytes.fromhex(parts[1]), "little")
+    raise RuntimeError("no bytes at %#x in %s" % (addr, elf))
 
 
 def pc_now():
@@ -73,10 +121,8 @@ def trace(rounds, warm):
     trips; returns the (pc, side) of each instruction of the last rounds.
     side is which domain's user code runs: the caller's until a fast call
     enters a server, the server's until the fast return."""
-    calls = (int(gdb.parse_and_eval("(unsigned)&door_fast_call_asm")),
-             int(gdb.parse_and_eval("(unsigned)&door_fast_call_c")))
-    ret = int(gdb.parse_and_eval("(unsigned)&door_fast_return_asm"))
-    ret_c = int(gdb.parse_and_eval("(unsigned)&door_fast_return_c"))
+    calls = tuple(address(f) for f in CALLS)
+    rets = tuple(address(f) for f in RETURNS)
     seen, side, out = 0, "client", []
     while True:
         pc = pc_now()
@@ -85,7 +131,7 @@ def trace(rounds, warm):
             side = "server"
             if seen > warm + rounds:
                 return out
-        elif pc in (ret, ret_c):
+        elif pc in rets:
             side = "client"
         if seen > warm:
             out.append((pc, side))
@@ -103,20 +149,20 @@ def dump(steps, rounds, path):
     per = len(steps) // rounds
     with open(path, "w") as f:
         for pc, side in steps[:per]:
-            f.write("%08x %-7s %s\n" % (pc, stage_of(pc, side, function_at(pc)), function_at(pc)))
+            f.write("%08x %-7s %s\n" % (pc, stage_of(pc, side, function_at(pc, side)), function_at(pc, side)))
 
 
 def report(steps, rounds, path):
     by_fn, by_stage = {}, dict.fromkeys(STAGES, 0)
     for pc, side in steps:
-        fn = function_at(pc)
+        fn = function_at(pc, side)
         stage = stage_of(pc, side, fn)
         by_stage[stage] += 1
         key = (stage, fn)
         by_fn[key] = by_fn.get(key, 0) + 1
     with open(path, "w") as f:
-        f.write("fast round trip, 0 bytes: %.1f instructions (%d round trips traced)\n"
-                % (len(steps) / rounds, rounds))
+        f.write("%s round trip: %.1f instructions (%d round trips traced)\n"
+                % (os.environ.get("PROFILE_KIND", "fast"), len(steps) / rounds, rounds))
         f.write("\nby stage:\n")
         for s in STAGES:
             if by_stage[s]:
@@ -134,11 +180,18 @@ def main():
     gdb.execute("target remote 127.0.0.1:%s" % os.environ.get("PROFILE_PORT", "1234"),
                 to_string=True)
     gdb.execute("add-symbol-file %s" % os.environ["PROFILE_ELF"], to_string=True)
-    gdb.execute("break run_profile", to_string=True)
+    if os.environ.get("PROFILE_SERVER_ELF"):
+        SIDE_SYMBOLS["client"] = user_symbols(os.environ["PROFILE_ELF"])
+        SIDE_SYMBOLS["server"] = user_symbols(os.environ["PROFILE_SERVER_ELF"])
+    # Other programs may have code at run_profile's address (every program
+    # starts at the same place): stop only where the bytes there are its.
+    start = address("run_profile")
+    want = first_word(os.environ["PROFILE_ELF"], start)
+    gdb.execute("break *%#x if *(unsigned *)%#x == %#x" % (start, start, want), to_string=True)
     gdb.execute("continue", to_string=True)
     gdb.execute("delete", to_string=True)
-    gdb.execute("break door_fast_call_asm", to_string=True)
-    gdb.execute("break door_fast_call_c", to_string=True)
+    for fn in CALLS:
+        gdb.execute("break %s" % fn, to_string=True)
     gdb.execute("continue", to_string=True)
     gdb.execute("delete", to_string=True)
     steps = trace(rounds, warm)

@@ -51,7 +51,7 @@ static void pattern(char *buf, uint64_t lba, uint32_t n)
 static int blk_read(uint64_t lba, uint32_t count, void *buf, uint32_t cap)
 {
 	struct blkdev_none none;
-	struct door_io io = {NULL, 0, buf, cap, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, buf, cap, 0, -1, 0, -1, 0, NULL};
 	int err = blkdev_read(&disk, &(struct blkdev_rw){lba, count}, &none, &io);
 	if (err >= 0 && io.out_size != (uint32_t)err)
 		return -EIO; /* the status and the bytes disagree */
@@ -61,7 +61,7 @@ static int blk_read(uint64_t lba, uint32_t count, void *buf, uint32_t cap)
 static int blk_write(uint64_t lba, uint32_t count, const void *buf, uint32_t size)
 {
 	struct blkdev_none none;
-	struct door_io io = {buf, size, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {buf, size, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	return blkdev_write(&disk, &(struct blkdev_rw){lba, count}, &none, &io);
 }
 
@@ -255,7 +255,7 @@ static void check_killed_reader(void)
 		struct door_binding mine;
 		door_bind_remote(&mine, fd_door(fd));
 		for (;;) {
-			struct door_io io = {NULL, 0, buf, sizeof buf, 0, -1, 0, -1, 0};
+			struct door_io io = {NULL, 0, buf, sizeof buf, 0, -1, 0, -1, 0, NULL};
 			blkdev_read(&mine, &(struct blkdev_rw){sectors - RUN - 1, RUN},
 			            &(struct blkdev_none){0}, &io);
 		}

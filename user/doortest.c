@@ -79,6 +79,9 @@ struct slow_in {
 	uint32_t ms, index;
 };
 
+static char small_buf[70000];
+static char out_buf[70000];
+
 static struct {
 	struct counter counter;
 	struct door_served counter_served;
@@ -120,6 +123,62 @@ static void pad_proc(void *cookie, const struct door_request *req, struct door_r
 	memset((char *)rep->buf + req->size, 0xa5, 8);
 	rep->data = rep->buf;
 	rep->size = req->size + 8;
+}
+
+/* Answers the data it got in two pieces: the first k bytes (k is the
+ * first word) from its reply buffer, the rest as the reply's tail straight
+ * from where the call landed. */
+static void split_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	uint32_t k = 0;
+	if (req->size >= sizeof k)
+		memcpy(&k, req->data, sizeof k);
+	if (k > req->size || k > rep->cap)
+		k = req->size < rep->cap ? req->size : rep->cap;
+	memcpy(rep->buf, req->data, k);
+	rep->data = rep->buf;
+	rep->size = k;
+	rep->tail = (const char *)req->data + k;
+	rep->tail_size = req->size - k;
+}
+
+/* Answers a tail that is not the server's to give: by the first word,
+ * 1: NULL, 2: nucleus memory, 3: more than any call may carry. */
+static void badtail_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	static const uint32_t addr[] = {0, 0, 0xC0000000u, (uint32_t)(uintptr_t)small_buf};
+	static const uint32_t size[] = {0, 10, 10, DOOR_BULK_MAX + 1};
+	uint32_t k = 0;
+	if (req->size >= sizeof k)
+		memcpy(&k, req->data, sizeof k);
+	k = k < 4 ? k : 0;
+	rep->data = req->data;
+	rep->size = 4;
+	rep->tail = (const void *)(uintptr_t)addr[k];
+	rep->tail_size = size[k];
+}
+
+/* A lock the reply lets go (door_result_t.release): the first word asks
+ * 1: take it and answer 64 bytes under it; 2: answer its word as it is;
+ * 3: a release word in nucleus memory; 4: one not 4-byte aligned. */
+static uint32_t held_lock, held_words[17];
+static void held_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	uint32_t k = 0;
+	if (req->size >= sizeof k)
+		memcpy(&k, req->data, sizeof k);
+	rep->data = held_words; /* 64 bytes: by door_result_t, which carries release */
+	rep->size = k == 2 ? 4 : 64;
+	held_words[0] = held_lock;
+	if (k == 1)
+		held_lock = 1, rep->release = &held_lock;
+	else if (k == 3)
+		rep->release = (uint32_t *)0xC0000000u;
+	else if (k == 4)
+		rep->release = (uint32_t *)(void *)((char *)&held_words[16] + 1);
 }
 
 /* Takes the data, answers nothing. */
@@ -264,6 +323,9 @@ static int run_server(int threads)
 	publish("dt.pad", pad_proc, NULL, 0, NULL);
 	publish("dt.probe", probe_proc, NULL, 0, NULL);
 	publish("dt.sink", sink_proc, NULL, 0, NULL);
+	publish("dt.split", split_proc, NULL, 0, NULL);
+	publish("dt.badtail", badtail_proc, NULL, 0, NULL);
+	publish("dt.locked", held_proc, NULL, 0, NULL);
 	publish("dt.relay", relay_proc, NULL, 0, NULL);
 	publish("dt.deep", deep_proc, NULL, 0, &server.deep_id);
 	publish("dt.unref", unref_proc, &server.unref, DOOR_UNREF, NULL);
@@ -367,9 +429,6 @@ static void check_entries_agree(void)
 	      f.err == -ERANGE && f.size == 18, "error %d size %u", f.err, f.size);
 }
 
-static char small_buf[70000];
-static char out_buf[70000];
-
 /* Sends size bytes (aligned or not) through dt.probe and dt.echo; checks
  * the path the server saw and the bytes that came back. */
 static void check_transfer(int probe, int echo, char *buf, uint32_t size, uint32_t want_flags,
@@ -440,6 +499,170 @@ static void check_paths(void)
 	door_close(sink);
 	door_close(probe);
 	door_close(echo);
+}
+
+/* A call of a head and a tail: the server sees them as one message, by
+ * the path the tail's alignment and size choose. */
+static void check_gather(int probe, const char *head, uint32_t hsize, const char *tail,
+                         uint32_t tsize, uint32_t want_flags, const char *what)
+{
+	char *whole = vm_alloc(hsize + tsize);
+	memcpy(whole, head, hsize);
+	memcpy(whole + hsize, tail, tsize);
+	struct probe_out p = {0, 0, 0};
+	door_pieces_t x = {{head, hsize, NULL, 0, &p, sizeof p, NULL, 0}, tail, tsize, NULL, 0};
+	int e = door_call_pieces(probe, &x);
+	uint32_t flags = p.flags & (DOOR_ENTRY_REGS | DOOR_ENTRY_BULK);
+	check(what,
+	      e == 0 && p.size == hsize + tsize && p.sum == checksum(whole, hsize + tsize) &&
+	              flags == want_flags,
+	      "error %d size %u flags %#x (want %#x)", e, p.size, flags, want_flags);
+	vm_free(whole);
+}
+
+/* Results in two pieces: rsize bytes to rbuf, the rest to rtail. */
+static void check_scatter(int echo, int split)
+{
+	char *in = small_buf + 1, head[12], tail[200];
+	for (int i = 0; i < 112; i++)
+		in[i] = (char)(i * 5 + 1);
+	memset(tail, 0, sizeof tail);
+	door_arg_t one = {in, 112, NULL, 0, head, sizeof head, NULL, 0};
+	door_pieces_t x = {one, NULL, 0, tail, sizeof tail};
+	int e = door_call_pieces(echo, &x);
+	check("results split between rbuf and rtail",
+	      e == 0 && x.arg.data_size == 112 && memcmp(head, in, 12) == 0 &&
+	              memcmp(tail, in + 12, 100) == 0 && tail[100] == 0,
+	      "error %d size %u", e, x.arg.data_size);
+	x = (door_pieces_t){one, NULL, 0, tail, 99};
+	e = door_call_pieces(echo, &x);
+	check("results too big for rbuf and rtail", e == -ERANGE && x.arg.data_size == 112,
+	      "error %d size %u", e, x.arg.data_size);
+	x = (door_pieces_t){one, NULL, 0, tail, ~0u};
+	e = door_call_pieces(echo, &x);
+	check("rtail's size at its largest", e == 0 && memcmp(tail, in + 12, 100) == 0, "error %d",
+	      e);
+	x = (door_pieces_t){one, NULL, 0, (void *)0xC0000000, 100};
+	check("rtail in nucleus memory", door_call_pieces(echo, &x) == -EFAULT, "wrong result");
+	door_arg_t a;
+	/* A reply of two pieces arrives as one. */
+	uint32_t k = 5;
+	memcpy(in, &k, sizeof k);
+	char out[128];
+	a = (door_arg_t){in, 112, NULL, 0, out, sizeof out, NULL, 0};
+	e = door_call(split, &a);
+	check("a reply's head and tail arrive as one",
+	      e == 0 && a.data_size == 112 && memcmp(out, in, 112) == 0, "error %d size %u", e,
+	      a.data_size);
+	uint32_t w[4] = {3, 0x11111111, 0x22222222, 0x33333333}, r[4] = {0, 0, 0, 0};
+	a = (door_arg_t){w, sizeof w, NULL, 0, r, sizeof r, NULL, 0};
+	e = door_call(split, &a);
+	check("a reply with a tail to a fast call",
+	      e == 0 && a.data_size == 16 && memcmp(r, w, sizeof w) == 0, "error %d size %u", e,
+	      a.data_size);
+	a = (door_arg_t){w, 8, NULL, 0, r, 4, NULL, 0};
+	e = door_call(split, &a);
+	check("a reply with a tail too big for a fast call", e == -ERANGE && a.data_size == 8,
+	      "error %d size %u", e, a.data_size);
+}
+
+/* A reply under a lock: the lock is free once the reply has gone; bad
+ * release words harm no one. */
+static void check_release(void)
+{
+	int held = lookup("dt.locked");
+	uint32_t k = 1, out[16];
+	door_arg_t a = {&k, sizeof k, NULL, 0, out, sizeof out, NULL, 0};
+	int e = door_call(held, &a);
+	k = 2;
+	a = (door_arg_t){&k, sizeof k, NULL, 0, out, sizeof out, NULL, 0};
+	int e2 = door_call(held, &a);
+	check("a lock held for a reply is free once it has gone",
+	      e == 0 && e2 == 0 && a.data_size == 4 && out[0] == 0, "errors %d %d word %u", e, e2,
+	      out[0]);
+	for (k = 3; k <= 4; k++) {
+		a = (door_arg_t){&k, sizeof k, NULL, 0, out, sizeof out, NULL, 0};
+		e = door_call(held, &a);
+		check(k == 3 ? "a release word in nucleus memory: the reply still goes"
+		             : "a misaligned release word: the reply still goes",
+		      e == 0 && a.data_size == 64, "error %d size %u", e, a.data_size);
+	}
+	door_close(held);
+}
+
+/* Both pieces page aligned: pages shared both ways. */
+static void check_bulk_pieces(int split)
+{
+	char *in = vm_alloc(3 * 4096), *out = vm_alloc(3 * 4096);
+	for (uint32_t i = 0; i < 3 * 4096; i++)
+		in[i] = (char)(i * 3 + 7);
+	uint32_t k = 4096;
+	memcpy(in, &k, sizeof k);
+	door_pieces_t x = {
+	        {in, 3 * 4096, NULL, 0, out, 4096, NULL, 0}, NULL, 0, out + 4096, 2 * 4096};
+	int e = door_call_pieces(split, &x);
+	check("page-aligned pieces both ways",
+	      e == 0 && x.arg.data_size == 3 * 4096 && memcmp(out, in, 3 * 4096) == 0,
+	      "error %d size %u", e, x.arg.data_size);
+	out[4096] ^= 1;
+	check("shared result pages are private after a write",
+	      out[4096] != in[4096] && out[4097] == in[4097], "bytes differ");
+	vm_free(in);
+	vm_free(out);
+}
+
+static void check_tails(void)
+{
+	int probe = lookup("dt.probe"), echo = lookup("dt.echo"), split = lookup("dt.split");
+	int bad = lookup("dt.badtail");
+	char head[16] = "head of a call.";
+	char *page = vm_alloc(4 * 4096);
+	for (uint32_t i = 0; i < 4 * 4096; i++)
+		page[i] = (char)(i * 13 + 3);
+	check_gather(probe, head, 12, small_buf + 1, 100, 0, "head and tail: one message");
+	check_gather(probe, head, 0, small_buf + 1, 100, 0, "an empty head");
+	check_gather(probe, head, 12, page, 8192, DOOR_ENTRY_BULK,
+	             "head and page-aligned tail: bulk");
+	check_gather(probe, page + 4096, 4096, page, 4096, DOOR_ENTRY_BULK,
+	             "a head of a whole page");
+	check_gather(probe, small_buf, 4097, page, 4096, 0, "a head over a page: vanilla");
+	check_gather(probe, head, 12, page + 100, 5000, 0, "an unaligned tail: vanilla");
+	vm_free(page);
+	char buf[64];
+	door_pieces_t x = {{head, 12, NULL, 0, buf, sizeof buf, NULL, 0}, NULL, 10, NULL, 0};
+	check("a tail at NULL", door_call_pieces(echo, &x) == -EFAULT, "wrong result");
+	x.tail_ptr = (void *)0xC0000000;
+	check("a tail in nucleus memory", door_call_pieces(echo, &x) == -EFAULT, "wrong result");
+	x.tail_ptr = small_buf;
+	x.tail_size = DOOR_BULK_MAX + 1;
+	check("a tail over the bulk limit", door_call_pieces(echo, &x) == -E2BIG, "wrong result");
+	x.arg.data_size = 16;
+	x.tail_size = DOOR_BULK_MAX - 8;
+	check("head and tail over the bulk limit together", door_call_pieces(echo, &x) == -E2BIG,
+	      "wrong result");
+	x.arg.data_size = 8;
+	x.tail_size = DOOR_VANILLA_MAX;
+	check("unaligned head and tail over the vanilla limit",
+	      door_call_pieces(echo, &x) == -E2BIG, "wrong result");
+	check("unknown call flags",
+	      sprig_syscall(SYS_DOOR_CALL, (uint32_t)echo, (uint32_t)(uintptr_t)&x, 0x80, 0) ==
+	              -EINVAL,
+	      "wrong result");
+	door_arg_t a;
+	for (uint32_t k = 1; k < 4; k++) {
+		a = (door_arg_t){&k, sizeof k, NULL, 0, buf, sizeof buf, NULL, 0};
+		int e = door_call(bad, &a);
+		check(k == 3 ? "a server's tail over the limit: the caller gets E2BIG"
+		             : "a server's tail at a bad address: the caller gets EFAULT",
+		      e == (k == 3 ? -E2BIG : -EFAULT), "error %d", e);
+	}
+	check_scatter(echo, split);
+	check_bulk_pieces(split);
+	check_release();
+	door_close(probe);
+	door_close(echo);
+	door_close(split);
+	door_close(bad);
 }
 
 static int32_t callback_base = 1000;
@@ -673,6 +896,7 @@ static int run_client(void)
 	check_counter();
 	check_entries_agree();
 	check_paths();
+	check_tails();
 	check_passing();
 	check_errors();
 	check_unref();

@@ -331,16 +331,16 @@ static void check_hostile(void)
 	struct fs_none none = {0};
 	struct door_binding b;
 	door_bind_remote(&b, fs);
-	struct door_io io = {"", 0, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {"", 0, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = fs_open(&b, &(struct fs_open_in){3, 0}, &none, &io);
 	check("hostile: open with no path: ENOENT", err == -ENOENT, "%d", err);
-	io = (struct door_io){"tmp", 4, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){"tmp", 4, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = fs_open(&b, &(struct fs_open_in){FS_O_ACCMODE, 0}, &none, &io);
 	check("hostile: open with access mode 3: EINVAL", err == -EINVAL, "%d", err);
-	io = (struct door_io){"tmp", 4, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){"tmp", 4, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = fs_rename(&b, &none, &none, &io);
 	check("hostile: rename with one path: EINVAL", err == -EINVAL, "%d", err);
-	io = (struct door_io){NULL, 0, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){NULL, 0, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = fs_prefix(&b, &(struct fs_index_in){99}, &none, &io);
 	check("hostile: prefix 99: ENOENT", err == -ENOENT, "%d", err);
 
@@ -350,7 +350,7 @@ static void check_hostile(void)
 	struct door_binding sb;
 	door_bind_remote(&sb, sd);
 	char small[4];
-	io = (struct door_io){NULL, 0, small, sizeof small, 0, -1, 0, -1, 0};
+	io = (struct door_io){NULL, 0, small, sizeof small, 0, -1, 0, -1, 0, NULL};
 	err = stream_readdir(&sb, &sn, &sn, &io);
 	check("hostile: readdir into 4 bytes answers nothing", err == 0 && io.out_size == 0, "%d",
 	      err);

@@ -158,10 +158,12 @@ static void any_args(uint32_t nr, uint32_t a[4])
 	}
 }
 
-/* A door_arg_t of junk in scratch, for SYS_DOOR_CALL. */
+/* A door_arg_t of junk in scratch, for SYS_DOOR_CALL, and the tails a
+ * door_pieces_t adds after it (DOOR_CALL_PIECES). */
 static uint32_t any_door_arg(void)
 {
-	door_arg_t *a = (door_arg_t *)(scratch + 4096);
+	door_pieces_t *x = (door_pieces_t *)(scratch + 4096);
+	door_arg_t *a = &x->arg;
 	a->data_ptr = (void *)(uintptr_t)any_pointer();
 	a->data_size = any_size();
 	a->desc_ptr = (door_desc_t *)(uintptr_t)any_pointer();
@@ -170,6 +172,10 @@ static uint32_t any_door_arg(void)
 	a->rsize = any_size();
 	a->rdesc = (door_desc_t *)(uintptr_t)any_pointer();
 	a->rdesc_num = rnd() % 12;
+	x->tail_ptr = (void *)(uintptr_t)any_pointer();
+	x->tail_size = any_size();
+	x->rtail = (void *)(uintptr_t)any_pointer();
+	x->rtail_size = any_size();
 	return rnd() % 5 ? (uint32_t)(uintptr_t)a : any_pointer();
 }
 
@@ -292,8 +298,10 @@ static void one_round(void)
 	} else {
 		nr = any_call();
 		any_args(nr, a);
-		if (nr == SYS_DOOR_CALL)
+		if (nr == SYS_DOOR_CALL) {
 			a[1] = any_door_arg();
+			a[2] = rnd() % 3 ? 0 : rnd() % 4 ? DOOR_CALL_PIECES : rnd(); /* flags */
+		}
 	}
 	uint32_t flags = any_flags();
 	if (r & 0x10) {

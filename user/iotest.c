@@ -28,6 +28,9 @@ struct note_len {
 struct note_none {
 	uint32_t unused;
 };
+struct note_where {
+	uint32_t size, aligned, sum; /* of the bytes the server got, where they landed */
+};
 
 #define NOTE_OPS(OP)                                                                               \
 	OP(note, open, 1, struct note_name, struct note_none, DOOR_IO)                             \
@@ -35,7 +38,9 @@ struct note_none {
 	OP(note, read, 3, struct note_at, struct note_len, DOOR_IO)                                \
 	OP(note, size_of, 4, struct note_none, struct note_len, DOOR_IO)                           \
 	OP(note, live, 5, struct note_none, struct note_len)                                       \
-	OP(note, quit, 6, struct note_none, struct note_none)
+	OP(note, quit, 6, struct note_none, struct note_none)                                      \
+	OP(note, where, 7, struct note_none, struct note_where, DOOR_IO)                           \
+	OP(note, view, 8, struct note_at, struct note_len, DOOR_IO)
 
 DOOR_INTERFACE(note, NOTE_OPS)
 
@@ -111,6 +116,39 @@ static int read_impl(void *obj, const struct note_at *in, struct note_len *out, 
 	return 0;
 }
 
+/* As read, but answered in place from the note's own memory, which
+ * stays as it is until the reply has gone (nothing else writes it then). */
+static int view_impl(void *obj, const struct note_at *in, struct note_len *out, struct door_io *io)
+{
+	struct note *n = obj;
+	if (!n)
+		return -EINVAL;
+	uint32_t len = in->off < n->len ? n->len - in->off : 0;
+	io->out = n->data + (in->off < n->len ? in->off : 0);
+	io->out_size = len < io->out_cap ? len : io->out_cap;
+	out->len = n->len;
+	return 0;
+}
+
+static uint32_t sum_of(const void *p, uint32_t n)
+{
+	uint32_t sum = 0;
+	for (uint32_t i = 0; i < n; i++)
+		sum = sum * 31 + ((const unsigned char *)p)[i];
+	return sum;
+}
+
+/* Where the bytes sent landed: page aligned in the bulk window, or not. */
+static int where_impl(void *obj, const struct note_none *in, struct note_where *out,
+                      struct door_io *io)
+{
+	(void)obj, (void)in;
+	out->size = io->in_size;
+	out->aligned = ((uintptr_t)io->in & 4095) == 0;
+	out->sum = sum_of(io->in, io->in_size);
+	return 0;
+}
+
 /* The length of the note whose door is passed in: a call through it. */
 static int size_of_impl(void *obj, const struct note_none *in, struct note_len *out,
                         struct door_io *io)
@@ -121,7 +159,7 @@ static int size_of_impl(void *obj, const struct note_none *in, struct note_len *
 	struct door_binding b;
 	door_bind_remote(&b, io->in_door);
 	char byte;
-	struct door_io r = {NULL, 0, &byte, 0, 0, -1, 0, -1, 0};
+	struct door_io r = {NULL, 0, &byte, 0, 0, -1, 0, -1, 0, NULL};
 	return note_read(&b, &(struct note_at){0}, out, &r);
 }
 
@@ -139,8 +177,8 @@ static int quit_impl(void *obj, const struct note_none *in, struct note_none *ou
 	return 0;
 }
 
-static const struct note_ops note_impl = {open_impl,    write_impl, read_impl,
-                                          size_of_impl, live_impl,  quit_impl};
+static const struct note_ops note_impl = {open_impl, write_impl, read_impl,  size_of_impl,
+                                          live_impl, quit_impl,  where_impl, view_impl};
 static struct door_served directory = {&note_impl, NULL, NULL};
 
 /* ---- the checks ---- */
@@ -192,33 +230,61 @@ static void run(const char *how, const struct door_binding *dir, int remote)
 	for (uint32_t i = 0; i < sizeof big; i++)
 		big[i] = (char)(i * 7 + 3);
 	struct note_len len = {0};
-	io = (struct door_io){big, 5000, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){big, 5000, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = note_write(&na, &(struct note_at){0}, &len, &io);
 	snprintf(what, sizeof what, "%s write 5000 bytes", how);
 	check(what, err == 0 && len.len == 5000 && io.out_size == 0, err);
 
-	io = (struct door_io){NULL, 0, back, sizeof back, 0, -1, 0, -1, 0};
+	io = (struct door_io){NULL, 0, back, sizeof back, 0, -1, 0, -1, 0, NULL};
 	err = note_read(&na, &(struct note_at){0}, &len, &io);
 	snprintf(what, sizeof what, "%s read answers the 5000 bytes", how);
 	check(what, err == 0 && io.out_size == 5000 && !memcmp(back, big, 5000), (int)io.out_size);
 
-	io = (struct door_io){NULL, 0, back, 10, 0, -1, 0, -1, 0};
+	io = (struct door_io){NULL, 0, back, 10, 0, -1, 0, -1, 0, NULL};
 	err = note_read(&na, &(struct note_at){100}, &len, &io);
 	snprintf(what, sizeof what, "%s read at most out_cap", how);
 	check(what, err == 0 && io.out_size == 10 && !memcmp(back, big + 100, 10),
 	      (int)io.out_size);
 
-	io = (struct door_io){big, DOOR_IO_MAX, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){NULL, 0, back, sizeof back, 0, -1, 0, -1, 0, NULL};
+	memset(back, 0, sizeof back);
+	err = note_view(&na, &(struct note_at){0}, &len, &io);
+	snprintf(what, sizeof what, "%s an answer from the server's own memory", how);
+	check(what, err == 0 && io.out_size == 5000 && !memcmp(back, big, 5000), (int)io.out_size);
+
+	io = (struct door_io){NULL, 0, back, 10, 0, -1, 0, -1, 0, NULL};
+	err = note_view(&na, &(struct note_at){100}, &len, &io);
+	snprintf(what, sizeof what, "%s ... at most out_cap of it", how);
+	check(what, err == 0 && io.out_size == 10 && !memcmp(back, big + 100, 10),
+	      (int)io.out_size);
+
+	char *page = vm_alloc(DOOR_IO_MAX);
+	memcpy(page, big, DOOR_IO_MAX);
+	struct note_where w = {0, 0, 0};
+	io = (struct door_io){page, DOOR_IO_MAX, NULL, 0, 0, -1, 0, -1, 0, NULL};
+	err = note_where(&na, &(struct note_none){0}, &w, &io);
+	snprintf(what, sizeof what, "%s page-aligned bytes arrive whole%s", how,
+	         remote ? ", by the bulk path" : "");
+	check(what,
+	      err == 0 && w.size == DOOR_IO_MAX && w.sum == sum_of(big, DOOR_IO_MAX) && w.aligned,
+	      err);
+	vm_free(page);
+	io = (struct door_io){big + 1, 4096, NULL, 0, 0, -1, 0, -1, 0, NULL};
+	err = note_where(&na, &(struct note_none){0}, &w, &io);
+	snprintf(what, sizeof what, "%s unaligned bytes arrive whole", how);
+	check(what, err == 0 && w.size == 4096 && w.sum == sum_of(big + 1, 4096), err);
+
+	io = (struct door_io){big, DOOR_IO_MAX, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = note_write(&na, &(struct note_at){5000}, &len, &io);
 	snprintf(what, sizeof what, "%s write DOOR_IO_MAX bytes", how);
 	check(what, err == 0 && len.len == DOOR_IO_MAX, err);
 
-	io = (struct door_io){big, DOOR_IO_MAX + 1, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){big, DOOR_IO_MAX + 1, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = note_write(&na, &(struct note_at){0}, &len, &io);
 	snprintf(what, sizeof what, "%s more than DOOR_IO_MAX: E2BIG", how);
 	check(what, err == -E2BIG, err);
 
-	io = (struct door_io){NULL, 0, NULL, 0, 0, a, 0, -1, 0};
+	io = (struct door_io){NULL, 0, NULL, 0, 0, a, 0, -1, 0, NULL};
 	err = note_size_of(dir, &none, &len, &io);
 	snprintf(what, sizeof what, "%s a door in: its note's size", how);
 	check(what, err == 0 && len.len == 5000 + DOOR_IO_MAX, err);
@@ -227,7 +293,7 @@ static void run(const char *how, const struct door_binding *dir, int remote)
 	err = door_info(a, &info);
 	check(what, err == 0, err);
 
-	io = (struct door_io){NULL, 0, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){NULL, 0, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = note_size_of(dir, &none, &len, &io);
 	snprintf(what, sizeof what, "%s no door where one is needed: EBADF", how);
 	check(what, err == -EBADF, err);
@@ -241,7 +307,7 @@ static void run(const char *how, const struct door_binding *dir, int remote)
 	io = (struct door_io)DOOR_IO_NONE;
 	note_open(dir, &(struct note_name){"moved"}, &none, &io);
 	int b = io.out_door;
-	io = (struct door_io){NULL, 0, NULL, 0, 0, b, DOOR_MOVE, -1, 0};
+	io = (struct door_io){NULL, 0, NULL, 0, 0, b, DOOR_MOVE, -1, 0, NULL};
 	err = note_size_of(dir, &none, &len, &io);
 	snprintf(what, sizeof what, "%s a door moved in", how);
 	check(what, err == 0 && len.len == 0 && door_info(b, &info) == -EBADF, err);

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "servers/fs/fs.h"
@@ -77,7 +78,7 @@ static int spawn_wait(void)
 static int disk_read(const struct door_binding *disk)
 {
 	static char buf[4096];
-	struct door_io io = {NULL, 0, buf, sizeof buf, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, buf, sizeof buf, 0, -1, 0, -1, 0, NULL};
 	int n = blkdev_read(disk, &(struct blkdev_rw){0, 8}, &(struct blkdev_none){0}, &io);
 	return n == (int)sizeof buf ? 0 : -1;
 }
@@ -94,7 +95,7 @@ static int fs_open_stream(const struct fsb *f, const char *path, uint32_t flags,
                           struct door_binding *sb)
 {
 	struct fs_none none = {0};
-	struct door_io io = {path, (uint32_t)strlen(path) + 1, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {path, (uint32_t)strlen(path) + 1, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	int err = fs_open(&f->dom, &(struct fs_open_in){flags, 0644}, &none, &io);
 	if (err < 0 || io.out_door < 0)
 		return err < 0 ? err : -EIO;
@@ -115,7 +116,8 @@ static int fs_close_stream(const struct fsb *f, int door, const struct door_bind
 static int fs_stat_path(const struct fsb *f, const char *path)
 {
 	struct stream_stat st;
-	struct door_io io = {path, (uint32_t)strlen(path) + 1, &st, sizeof st, 0, -1, 0, -1, 0};
+	struct door_io io = {path, (uint32_t)strlen(path) + 1, &st, sizeof st, 0, -1, 0, -1, 0,
+	                     NULL};
 	return fs_stat(&f->dom, &(struct fs_follow_in){1}, &(struct fs_none){0}, &io);
 }
 
@@ -130,7 +132,8 @@ static int fs_rw(const struct door_binding *sb, char *block, int write)
 	                     -1,
 	                     0,
 	                     -1,
-	                     0};
+	                     0,
+	                     NULL};
 	int n = write ? stream_write(sb, &none, &none, &io) : stream_read(sb, &none, &none, &io);
 	return n == 4096 ? 0 : -1;
 }
@@ -142,7 +145,7 @@ static int fs_create_unlink(const struct fsb *f)
 	if (door < 0)
 		return -1;
 	fs_close_stream(f, door, &sb);
-	struct door_io io = {"new", 4, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {"new", 4, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	return fs_unlink(&f->dom, &(struct fs_none){0}, &(struct fs_none){0}, &io);
 }
 
@@ -168,10 +171,17 @@ static int fs_rows(const struct fsb *f, const char *suffix)
 	stream_lseek(&made, &(struct stream_seek){0, STREAM_SEEK_SET}, &(struct stream_pos){0});
 	snprintf(name, sizeof name, "fs_write%s", suffix);
 	MEASURE(name, 4096, 240, bad |= fs_rw(&made, block, 1));
+	char *page = f->local ? NULL : vm_alloc(4096); /* a page-aligned buffer: the bulk path */
+	if (page) {
+		stream_lseek(&made, &(struct stream_seek){0, STREAM_SEEK_SET},
+		             &(struct stream_pos){0});
+		MEASURE("fs_write_bulk", 4096, 240, bad |= fs_rw(&made, page, 1));
+		vm_free(page);
+	}
 	fs_close_stream(f, file, &made);
 	snprintf(name, sizeof name, "fs_create_unlink%s", suffix);
 	MEASURE(name, 0, 200, bad |= fs_create_unlink(f) < 0);
-	struct door_io io = {"bench", 6, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {"bench", 6, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	fs_unlink(&f->dom, &(struct fs_none){0}, &(struct fs_none){0}, &io);
 	return bad;
 }
@@ -185,7 +195,7 @@ static int tmp_door(void)
 	struct door_binding b;
 	door_bind_remote(&b, fs);
 	char prefix[64];
-	struct door_io io = {NULL, 0, prefix, sizeof prefix, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, prefix, sizeof prefix, 0, -1, 0, -1, 0, NULL};
 	int err = fs_prefix(&b, &(struct fs_index_in){1}, &(struct fs_none){0}, &io);
 	door_close(fs);
 	return err < 0 ? err : strcmp(prefix, "/tmp") ? -ENOENT : io.out_door;
@@ -210,8 +220,44 @@ static int all_fs_rows(void)
 	return bad;
 }
 
+/* Only 4 KiB reads or writes of a 1 MiB /tmp file through the fs domain,
+ * in a loop, for tools/profile.sh to single-step. Not inlined:
+ * tools/profile.py breaks on it, after the file is made. */
+static __attribute__((noinline)) int run_profile(const struct door_binding *sb, int write, int n)
+{
+	static char block[4096];
+	int bad = 0;
+	for (int i = 0; i < n && !bad; i++) {
+		if (i % 256 == 0) /* 1 MiB, then round again */
+			stream_lseek(sb, &(struct stream_seek){0, STREAM_SEEK_SET},
+			             &(struct stream_pos){0});
+		bad |= fs_rw(sb, block, write);
+	}
+	return bad;
+}
+
+/* procbench profile fs_read|fs_write N */
+static int profile(const char *what, int n)
+{
+	static char block[4096];
+	struct fsb f = {{-1, NULL, NULL}, 0};
+	struct door_binding sb;
+	int dir = tmp_door(), bad = dir < 0;
+	door_bind_remote(&f.dom, dir);
+	bad = bad || fs_open_stream(&f, "profile", FS_O_RDWR | FS_O_CREAT | FS_O_TRUNC, &sb) < 0;
+	for (int i = 0; i < 256 && !bad; i++)
+		bad |= fs_rw(&sb, block, 1);
+	bad = bad || run_profile(&sb, !strcmp(what, "fs_write"), n);
+	printf("procbench profile: %d %s calls%s\n", n, what, bad ? " failed" : "");
+	fflush(stdout);
+	sprig_poweroff();
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 3 && !strcmp(argv[1], "profile"))
+		return profile(argv[2], atoi(argv[3]));
 	struct door_binding disk;
 	int disk_id = name_lookup("disk", 5000);
 	int measure_disk = argc > 1 && !strcmp(argv[1], "disk");

@@ -403,14 +403,14 @@ static void check_hostile(void)
 	check("hostile: stage with no door: EBADF", err == -EBADF, "%d", err);
 
 	static const char unterminated[] = {'e', 'c', 'h', 'o'};
-	io = (struct door_io){unterminated, sizeof unterminated, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){unterminated, sizeof unterminated, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = proc_spawn(&b, &(struct proc_spawn_in){0}, &none, &io);
 	check("hostile: spawn with unterminated strings: EINVAL", err == -EINVAL, "%d", err);
 	static const char noargs[] = "echo\0\0";
-	io = (struct door_io){noargs, sizeof noargs - 1, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){noargs, sizeof noargs - 1, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = proc_spawn(&b, &(struct proc_spawn_in){0}, &none, &io);
 	check("hostile: spawn with no argv: EINVAL", err == -EINVAL, "%d", err);
-	io = (struct door_io){NULL, 0, NULL, 0, 0, -1, 0, -1, 0};
+	io = (struct door_io){NULL, 0, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = proc_spawn(&b, &(struct proc_spawn_in){0}, &none, &io);
 	check("hostile: spawn with nothing: EINVAL", err == -EINVAL, "%d", err);
 
@@ -426,7 +426,7 @@ static void check_hostile(void)
 	check("hostile: a handler in the nucleus: EINVAL", err == -EINVAL, "%d", err);
 	err = proc_sigaction(&b, &(struct proc_sigaction_in){-3, PROC_SIG_IGN, 0}, &none);
 	check("hostile: sigaction of signal -3: EINVAL", err == -EINVAL, "%d", err);
-	io = (struct door_io){NULL, 0, NULL, 0, 0, door, 0, -1, 0};
+	io = (struct door_io){NULL, 0, NULL, 0, 0, door, 0, -1, 0, NULL};
 	err = proc_irq(&b, &(struct proc_irq_in){4}, &none, &io);
 	check("hostile: an interrupt line for a process that is no driver: EPERM", err == -EPERM,
 	      "%d", err);
@@ -452,7 +452,7 @@ static void check_console_hostile(void)
 	struct door_binding b;
 	door_bind_remote(&b, door);
 	struct stream_none none = {0};
-	struct door_io io = {NULL, 0, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	err = stream_write(&b, &none, &none, &io);
 	check("console hostile: a write of nothing writes nothing", err == 0, "%d", err);
 	err = stream_setpgrp(&b, &(struct stream_pgrp){-5}, &none);

@@ -95,15 +95,39 @@ static void piece_zero(void *user, char *buf, size_t n)
 	memset(user, 0, n);
 }
 
+/* The nucleus address of [uaddr, uaddr + len) when it lies in one page
+ * already there for this access (the common case of the small structures
+ * system calls pass), else NULL: then the walk decides. */
+static inline void *user_span(struct aspace *as, uint32_t uaddr, size_t len, int write)
+{
+	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
+	if (uaddr < USER_BASE || uaddr >= USER_TOP || len > PAGE_SIZE - (uaddr & PAGE_MASK))
+		return NULL;
+	pte_t *pte = pt_lookup(as->pd, uaddr);
+	if (!pte || (*pte & (need | PTE_DEV)) != need)
+		return NULL;
+	return (char *)PHYS_TO_VIRT(PTE_ADDR(*pte)) + (uaddr & PAGE_MASK);
+}
+
 /* Copies len bytes from user usrc into dst. Returns 0, -EFAULT or -ENOMEM. */
 int copy_in(struct aspace *as, void *dst, uint32_t usrc, size_t len)
 {
+	void *p = user_span(as, usrc, len, 0);
+	if (p) {
+		memcpy(dst, p, len);
+		return 0;
+	}
 	return user_walk(as, usrc, len, 0, piece_in, dst);
 }
 
 /* Copies len bytes from src to user udst. Returns 0, -EFAULT or -ENOMEM. */
 int copy_out(struct aspace *as, uint32_t udst, const void *src, size_t len)
 {
+	void *p = user_span(as, udst, len, 1);
+	if (p) {
+		memcpy(p, src, len);
+		return 0;
+	}
 	return user_walk(as, udst, len, 1, piece_out, (char *)src);
 }
 

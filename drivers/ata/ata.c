@@ -501,7 +501,7 @@ static int bind_irq(void)
 	int notices = door_create(irq_proc, NULL, 0);
 	if (notices < 0)
 		return notices;
-	struct door_io io = {NULL, 0, NULL, 0, 0, notices, 0, -1, 0};
+	struct door_io io = {NULL, 0, NULL, 0, 0, notices, 0, -1, 0, NULL};
 	int err = proc_irq(&ata.proc, &(struct proc_irq_in){IRQ_LINE}, &(struct proc_none){0}, &io);
 	if (err < 0)
 		return err;

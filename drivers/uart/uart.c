@@ -304,7 +304,7 @@ int main(void)
 	 * bytes typed before we listened stay in the FIFO. OUT2 lets the line
 	 * reach the PIC; interrupts on received data only (output is polled). */
 	outb(COM1 + REG_MCR, 0x0b);
-	struct door_io io = {NULL, 0, NULL, 0, 0, notices, 0, -1, 0};
+	struct door_io io = {NULL, 0, NULL, 0, 0, notices, 0, -1, 0, NULL};
 	int err = proc_irq(&con.proc, &(struct proc_irq_in){IRQ_LINE}, &(struct proc_none){0}, &io);
 	if (err < 0 || io.out_door < 0) {
 		printf("uart: cannot bind IRQ %d: %s\n", IRQ_LINE, strerror(-err));

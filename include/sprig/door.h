@@ -45,12 +45,33 @@ typedef struct door_arg {
 	uint32_t rdesc_num;    /* in: its capacity; out: doors returned */
 } door_arg_t;
 
-/* What door_return hands back to the caller. */
+/* A call of two pieces each way (SYS_DOOR_CALL with DOOR_CALL_PIECES), so
+ * a head and a buffer travel as one message with no copy into one place
+ * first. The nucleus rewrites arg as for any call. */
+typedef struct door_pieces {
+	door_arg_t arg;
+	const void *tail_ptr; /* in: argument bytes sent after arg.data_ptr's */
+	uint32_t tail_size;   /* in: how many */
+	void *rtail;          /* in: where result bytes past arg.rsize go */
+	uint32_t rtail_size;  /* in: its size */
+} door_pieces_t;
+
+/* SYS_DOOR_CALL's third argument */
+#define DOOR_CALL_PIECES 0x1 /* the second is a door_pieces_t * */
+
+/* What door_return hands back to the caller: data's bytes, then tail's. */
 typedef struct door_result {
 	const void *data_ptr;
 	uint32_t data_size;
 	const door_desc_t *desc_ptr;
 	uint32_t desc_num;
+	const void *tail_ptr;
+	uint32_t tail_size;
+	/* A 32-bit word the results were kept stable under (a lock the server
+	 * holds), or NULL: once they have gone it is set to 0 and a thread
+	 * waiting on it as a futex woken, so the server can answer from memory
+	 * that another thread may change as soon as the lock is free. */
+	uint32_t *release;
 } door_result_t;
 
 /* A server thread's buffers, given once by door_bind. */

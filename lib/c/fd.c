@@ -56,7 +56,8 @@ ssize_t read(int fd, void *buf, size_t n)
 	struct door_binding b;
 	door_bind_remote(&b, door);
 	struct stream_none none = {0};
-	struct door_io io = {NULL, 0, buf, n < DOOR_IO_MAX ? n : DOOR_IO_MAX, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, buf, n < DOOR_IO_MAX ? n : DOOR_IO_MAX, 0, -1, 0,
+	                     -1,   0, NULL};
 	int got = stream_read(&b, &none, &none, &io);
 	if (got < 0)
 		return fail(got);
@@ -79,7 +80,8 @@ ssize_t write(int fd, const void *buf, size_t n)
 	size_t done = 0;
 	while (done < n) {
 		size_t chunk = n - done < DOOR_IO_MAX ? n - done : DOOR_IO_MAX;
-		struct door_io io = {(const char *)buf + done, chunk, NULL, 0, 0, -1, 0, -1, 0};
+		struct door_io io = {
+		        (const char *)buf + done, chunk, NULL, 0, 0, -1, 0, -1, 0, NULL};
 		int put = stream_write(&b, &none, &none, &io);
 		if (put < 0)
 			return done ? (ssize_t)done : fail(put);

@@ -56,7 +56,8 @@ static int load_prefixes(void)
 	int n = 0;
 	for (uint32_t i = 0; i < FS_PREFIX_MAX; i++) {
 		struct door_io io = {
-		        NULL, 0, prefixes[n].path, sizeof prefixes[n].path - 1, 0, -1, 0, -1, 0};
+		        NULL, 0,   prefixes[n].path, sizeof prefixes[n].path - 1, 0, -1, 0, -1,
+		        0,    NULL};
 		struct fs_none none = {0};
 		if (fs_prefix(&b, &(struct fs_index_in){i}, &none, &io) < 0 || io.out_door < 0)
 			break;
@@ -175,7 +176,7 @@ int open(const char *path, int flags, ...)
 		va_end(ap);
 	}
 	char redirect[FS_PATH_MAX + 1];
-	struct door_io io = {NULL, 0, redirect, sizeof redirect, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, redirect, sizeof redirect, 0, -1, 0, -1, 0, NULL};
 	struct fs_open_in in = {(uint32_t)flags, mode};
 	int err = on_path(path, NULL, do_open, &in, &io);
 	if (err < 0)
@@ -212,7 +213,7 @@ static int stat_path(const char *path, struct stat *st, uint32_t follow)
 		struct stream_stat s;
 		char path[FS_PATH_MAX + 1];
 	} out;
-	struct door_io io = {NULL, 0, &out, sizeof out, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, &out, sizeof out, 0, -1, 0, -1, 0, NULL};
 	int err = on_path(path, NULL, do_stat, &(struct fs_follow_in){follow}, &io);
 	if (err < 0)
 		return fail(err);
@@ -338,7 +339,7 @@ int symlink(const char *target, const char *path)
 	memcpy(msg + n, rest, n2);
 	struct door_binding b;
 	door_bind_remote(&b, p->door);
-	struct door_io io = {msg, n + n2, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {msg, n + n2, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	struct fs_none none = {0};
 	err = fs_symlink(&b, &none, &none, &io);
 	return err < 0 ? fail(err) : 0;
@@ -347,7 +348,7 @@ int symlink(const char *target, const char *path)
 ssize_t readlink(const char *path, char *buf, size_t size)
 {
 	char out[FS_PATH_MAX + 1];
-	struct door_io io = {NULL, 0, out, sizeof out, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, out, sizeof out, 0, -1, 0, -1, 0, NULL};
 	if (bare(path, NULL, fs_readlink, &io) < 0)
 		return -1;
 	size_t n = io.out_size < size ? io.out_size : size;
@@ -542,7 +543,7 @@ struct dirent *readdir(DIR *d)
 	if (d->at >= d->used) {
 		struct door_binding b;
 		int err = stream_of(d->fd, &b);
-		struct door_io io = {NULL, 0, d->buf, sizeof d->buf, 0, -1, 0, -1, 0};
+		struct door_io io = {NULL, 0, d->buf, sizeof d->buf, 0, -1, 0, -1, 0, NULL};
 		if (!err)
 			err = stream_readdir(&b, &(struct stream_none){0}, &(struct stream_none){0},
 			                     &io);

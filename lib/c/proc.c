@@ -50,7 +50,7 @@ static int need_proc(void)
 static int fetch_start(void)
 {
 	struct proc_none none = {0};
-	struct door_io io = {NULL, 0, &block, sizeof block, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, &block, sizeof block, 0, -1, 0, -1, 0, NULL};
 	int err = proc_startup(&procb, &none, &none, &io);
 	if (err < 0)
 		return err;
@@ -145,7 +145,7 @@ static int stage_all(void)
 		int door = fd_door(fd);
 		if (door < 0)
 			continue;
-		io = (struct door_io){NULL, 0, NULL, 0, 0, door, 0, -1, 0};
+		io = (struct door_io){NULL, 0, NULL, 0, 0, door, 0, -1, 0, NULL};
 		err = proc_stage(&procb, &(struct proc_stage_in){fd}, &none, &io);
 	}
 	return err;
@@ -210,7 +210,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	if (n >= 0)
 		err = stage_all();
 	if (n >= 0 && err >= 0) {
-		struct door_io io = {packed, (uint32_t)n, NULL, 0, 0, -1, 0, -1, 0};
+		struct door_io io = {packed, (uint32_t)n, NULL, 0, 0, -1, 0, -1, 0, NULL};
 		err = proc_exec(&procb, &(struct proc_spawn_in){0}, &(struct proc_none){0}, &io);
 	}
 	return fail(n < 0 ? n : err < 0 ? err : -EIO);
@@ -234,7 +234,7 @@ pid_t spawnv(const char *path, char *const argv[])
 		return fail(n);
 	err = stage_all();
 	if (err >= 0) {
-		struct door_io io = {packed, (uint32_t)n, NULL, 0, 0, -1, 0, -1, 0};
+		struct door_io io = {packed, (uint32_t)n, NULL, 0, 0, -1, 0, -1, 0, NULL};
 		err = proc_spawn(&procb, &(struct proc_spawn_in){0}, &(struct proc_none){0}, &io);
 	}
 	return err < 0 ? fail(err) : err;
@@ -255,11 +255,11 @@ pid_t spawnvfd(const char *path, char *const argv[], const int fds[3])
 		int door = fd_door(fds[fd]);
 		if (door < 0)
 			continue;
-		io = (struct door_io){NULL, 0, NULL, 0, 0, door, 0, -1, 0};
+		io = (struct door_io){NULL, 0, NULL, 0, 0, door, 0, -1, 0, NULL};
 		err = proc_stage(&procb, &(struct proc_stage_in){fd}, &none, &io);
 	}
 	if (err >= 0) {
-		io = (struct door_io){packed, (uint32_t)n, NULL, 0, 0, -1, 0, -1, 0};
+		io = (struct door_io){packed, (uint32_t)n, NULL, 0, 0, -1, 0, -1, 0, NULL};
 		err = proc_spawn(&procb, &(struct proc_spawn_in){0}, &none, &io);
 	}
 	return err < 0 ? fail(err) : err;
@@ -365,7 +365,7 @@ int usleep(useconds_t usec)
 /* The process table, as ps shows it: up to max rows; returns how many. */
 int sprig_ps(struct proc_entry *e, int max)
 {
-	struct door_io io = {NULL, 0, e, (uint32_t)max * sizeof *e, 0, -1, 0, -1, 0};
+	struct door_io io = {NULL, 0, e, (uint32_t)max * sizeof *e, 0, -1, 0, -1, 0, NULL};
 	int err = need_proc();
 	if (!err)
 		err = proc_list(&procb, &(struct proc_none){0}, &(struct proc_none){0}, &io);

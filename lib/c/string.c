@@ -30,7 +30,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	size_t words = n >> 2;
+	uint32_t v = (unsigned char)c * 0x01010101u;
+	__asm__ volatile("rep stosl" : "+D"(d), "+c"(words) : "a"(v) : "memory");
+	n &= 3;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(v) : "memory");
 	return dst;
 }
 

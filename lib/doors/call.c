@@ -3,7 +3,7 @@
  * The client side of doors: the general call entry (door_call itself is
  * inline in doors.h), and thin wrappers for the other door calls.
  *
- * Entry points: door_call_general, door_words_load, door_words_store,
+ * Entry points: door_call_general, door_call_pieces, door_words_load, door_words_store,
  * door_info, door_revoke, door_dup, door_close, shuttle_info,
  * name_publish, name_lookup.
  */
@@ -14,6 +14,12 @@
 int door_call_general(int id, door_arg_t *arg)
 {
 	return sprig_syscall(SYS_DOOR_CALL, (uint32_t)id, U32(arg), 0, 0);
+}
+
+/* A call of two pieces each way (sprig/door.h): always the general entry. */
+int door_call_pieces(int id, door_pieces_t *p)
+{
+	return sprig_syscall(SYS_DOOR_CALL, (uint32_t)id, U32(p), DOOR_CALL_PIECES, 0);
 }
 
 /* The fast call's words for sizes other than 0 and 16 (door_call). */

@@ -33,7 +33,9 @@ struct door_request {
 };
 
 /* What a server procedure answers. buf is a per-thread buffer of cap bytes
- * it may use; data may also point at any memory that stays valid. */
+ * it may use; data and tail may also point at any memory that stays valid
+ * until the reply has gone. The caller gets data's size bytes and then
+ * tail's tail_size, as one result. */
 struct door_reply {
 	const void *data;
 	uint32_t size;
@@ -41,6 +43,9 @@ struct door_reply {
 	uint32_t ndesc;
 	void *buf;
 	uint32_t cap;
+	const void *tail; /* more bytes after data's (NULL, 0: none) */
+	uint32_t tail_size;
+	uint32_t *release; /* door_result_t.release: a lock word held for them */
 };
 
 typedef void (*door_proc_t)(void *cookie, const struct door_request *req, struct door_reply *rep);
@@ -61,6 +66,7 @@ typedef DOOR_FAST_PROC uint32_t (*door_fast_proc_t)(void *cookie, uint32_t w[4],
 
 /* call.c */
 int door_call_general(int id, door_arg_t *arg); /* never the fast entry */
+int door_call_pieces(int id, door_pieces_t *p); /* a tail each way; general entry */
 int door_info(int id, door_info_t *info);
 int door_revoke(int id);
 int door_dup(int id);
@@ -195,12 +201,20 @@ void door_pool_limit(int max);
  * any size up to DOOR_IO_MAX each way beside its fixed IN and OUT, and a
  * door each way: its stub and its server function take a struct door_io *
  * last. A door received is the receiver's to keep or close, whether the
- * server is remote or linked in.
+ * server is remote or linked in. A server may answer bytes from memory of
+ * its own by pointing io->out there, if that memory stays as it is until
+ * the reply has gone (after the function returns): memory under a lock
+ * it holds and names in io->release, which is let go then.
  *
  * On the wire a call is {uint32_t op; IN} and a reply {int32_t status; OUT},
  * so an operation whose IN and OUT are 12 bytes or less rides the fast path;
  * a DOOR_IO call is {uint32_t op; IN; uint32_t out_cap; bytes} and its reply
- * {int32_t status; OUT; bytes}.
+ * {int32_t status; OUT; bytes}. The stub sends the bytes as the message's
+ * tail (door_pieces_t.tail_ptr) and takes the reply's into io->out
+ * (door_pieces_t.rtail): the bytes are never copied into one buffer with the
+ * head, and a page-aligned io->in of a page or more has its pages shared
+ * with the server (the bulk path), as does a page-aligned answer of a
+ * page or more that lands page aligned in io->out.
  */
 struct door_binding {
 	int id;          /* remote: the door */
@@ -242,12 +256,14 @@ struct door_io {
 	uint32_t in_flags;  /* DOOR_MOVE: the sender's id goes with it */
 	int out_door;       /* out: a door answered, or -1 */
 	uint32_t out_flags; /* server: DOOR_MOVE to hand its id over */
+	int *release;       /* server: a lock word (0 free) it still holds for
+	                     * the bytes at out, cleared once they have gone */
 };
 
 /* An empty door_io: no bytes, no doors. */
 #define DOOR_IO_NONE                                                                               \
 	{                                                                                          \
-		NULL, 0, NULL, 0, 0, -1, 0, -1, 0                                                  \
+		NULL, 0, NULL, 0, 0, -1, 0, -1, 0, NULL                                            \
 	}
 
 #define DOOR_IFACE_PICK(a, b, c, d, e, f, g, ...) g
@@ -299,29 +315,21 @@ struct door_io {
 			return door_io_local(                                                      \
 			        io, b->obj, in, out,                                               \
 			        (door_io_fn)((const struct iface##_ops *)b->ops)->op);             \
-		union { /* the reply may land where the call was: it has been sent */              \
-			struct {                                                                   \
-				uint32_t op;                                                       \
-				IN in;                                                             \
-				uint32_t out_cap;                                                  \
-				char bytes[DOOR_IO_MAX];                                           \
-			} m;                                                                       \
-			struct {                                                                   \
-				int32_t status;                                                    \
-				OUT out;                                                           \
-				char bytes[DOOR_IO_MAX];                                           \
-			} r;                                                                       \
-		} u;                                                                               \
-		u.m.op = num;                                                                      \
-		u.m.in = *in;                                                                      \
-		u.m.out_cap = io->out_cap;                                                         \
-		int err = door_io_call(b->id, io, &u, offsetof(__typeof__(u.m), bytes),            \
-		                       offsetof(__typeof__(u.r), bytes));                          \
+		struct {                                                                           \
+			uint32_t op;                                                               \
+			IN in;                                                                     \
+			uint32_t out_cap;                                                          \
+		} m = {num, *in, io->out_cap};                                                     \
+		struct {                                                                           \
+			int32_t status;                                                            \
+			OUT out;                                                                   \
+		} r;                                                                               \
+		int err = door_io_call(b->id, io, &m, sizeof m, &r, sizeof r);                     \
 		if (err < 0)                                                                       \
 			return err;                                                                \
 		if (err == 0)                                                                      \
-			*out = u.r.out;                                                            \
-		return u.r.status;                                                                 \
+			*out = r.out;                                                              \
+		return r.status;                                                                   \
 	}
 
 #define DOOR_IFACE_CASE_FIXED(iface, op, num, IN, OUT)                                             \
@@ -364,12 +372,14 @@ struct door_io {
 
 /* The helpers DOOR_IO stubs and dispatchers share (call.c). */
 typedef int (*door_io_fn)(void *obj, const void *in, void *out, struct door_io *io);
-int door_io_call(int id, struct door_io *io, void *buf, uint32_t head, uint32_t rhead);
+int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, void *reply,
+                 uint32_t rhead);
 int door_io_local(struct door_io *io, void *obj, const void *in, void *out, door_io_fn fn);
 int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, struct door_io *io,
                         void *msg, uint32_t head, uint32_t rhead);
 void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhead);
 void door_drop_received(const struct door_request *req); /* closes every door it brought */
+void door_release_word(uint32_t *word); /* as door_result_t.release: 0, and a waiter woken */
 
 #define DOOR_INTERFACE(iface, OPS)                                                                 \
 	struct iface##_ops {                                                                       \

@@ -15,12 +15,16 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
-/* A DOOR_IO call through door id. buf holds the message's head bytes
- * (op, IN, out_cap: the stub filled them) and room for DOOR_IO_MAX more;
- * the reply lands in it too, rhead bytes of status and OUT, then the bytes.
- * Returns -errno, 0 with the whole reply, or 1 when the server refused the
- * operation and sent only a status. */
-int door_io_call(int id, struct door_io *io, void *buf, uint32_t head, uint32_t rhead)
+/* A DOOR_IO call through door id: msg holds the call's head bytes (op,
+ * IN, out_cap: the stub filled them), and io->in's bytes follow it as the
+ * message's tail; the reply's head (status and OUT) lands in reply and its
+ * bytes straight in io->out. So nothing is copied on this side, and a page
+ * aligned io->in of a page or more goes by the bulk path (its pages are
+ * shared with the server, not copied). Returns -errno, 0 with the whole
+ * reply, or 1 when the server refused the operation and sent only a
+ * status. */
+int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, void *reply,
+                 uint32_t rhead)
 {
 	io->out_size = 0;
 	io->out_door = -1;
@@ -29,26 +33,27 @@ int door_io_call(int id, struct door_io *io, void *buf, uint32_t head, uint32_t 
 	if (io->in_size && !io->in)
 		return -EFAULT;
 	uint32_t cap = min_u32(io->out_cap, DOOR_IO_MAX);
-	memcpy((char *)buf + head, io->in, io->in_size);
 	door_desc_t d = {io->in_door, io->in_flags & DOOR_MOVE}, rd = {-1, 0};
-	door_arg_t a = {buf, head + io->in_size, &d,  io->in_door >= 0 ? 1 : 0,
-	                buf, rhead + cap,        &rd, 1};
-	int err = door_call(id, &a);
+	door_pieces_t p = {{msg, head, &d, io->in_door >= 0 ? 1 : 0, reply, rhead, &rd, 1},
+	                   io->in,
+	                   io->in_size,
+	                   io->out,
+	                   cap};
+	const door_arg_t *a = &p.arg;
+	int err = door_call_pieces(id, &p);
 	if (err < 0)
 		return err;
-	if (a.rdesc_num > 0)
+	if (a->rdesc_num > 0)
 		io->out_door = rd.id;
-	if (a.data_size == sizeof(int32_t))
+	if (a->data_size == sizeof(int32_t))
 		return 1;
-	if (a.data_size < rhead || a.data_size > rhead + cap) {
+	if (a->data_size < rhead) {
 		if (io->out_door >= 0)
 			door_close(io->out_door);
 		io->out_door = -1;
 		return -EIO;
 	}
-	io->out_size = a.data_size - rhead;
-	if (io->out_size)
-		memcpy(io->out, (char *)buf + rhead, io->out_size);
+	io->out_size = a->data_size - rhead;
 	return 0;
 }
 
@@ -68,7 +73,12 @@ int door_io_local(struct door_io *io, void *obj, const void *in, void *out, door
 		if (sio.in_door < 0)
 			return sio.in_door;
 	}
+	sio.release = NULL;
 	int status = fn(obj, in, out, &sio);
+	if (sio.out != io->out && sio.out_size) /* answered from its own memory */
+		memcpy(io->out, sio.out, min_u32(sio.out_size, sio.out_cap));
+	if (sio.release)
+		door_release_word((uint32_t *)sio.release);
 	if (sio.in_door >= 0)
 		door_close(sio.in_door);
 	io->out_size = min_u32(sio.out_size, sio.out_cap);
@@ -100,26 +110,44 @@ int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, 
 	                       req->ndesc ? req->desc[0].id : -1,
 	                       0,
 	                       -1,
-	                       0};
+	                       0,
+	                       NULL};
 	for (uint32_t i = 1; i < req->ndesc; i++)
 		door_close(req->desc[i].id); /* more than the one an operation takes */
 	return 1;
 }
 
 /* Packs the answer: rhead bytes of status and OUT are in rep->buf, the
- * bytes after them; a door goes in a descriptor at the buffer's end. */
+ * bytes after them, or where the server pointed io->out (memory of its own
+ * that stays as it is until the reply has gone: the reply's tail); a door
+ * goes in a descriptor at the buffer's end. */
 void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhead)
 {
+	uint32_t n = min_u32(io->out_size, io->out_cap);
 	if (io->in_door >= 0)
 		door_close(io->in_door);
 	rep->data = rep->buf;
-	rep->size = rhead + min_u32(io->out_size, io->out_cap);
+	rep->size = rhead + n;
+	rep->release = (uint32_t *)io->release;
+	if (io->out != (char *)rep->buf + rhead) {
+		rep->size = rhead;
+		rep->tail = io->out;
+		rep->tail_size = n;
+	}
 	if (io->out_door >= 0) {
 		door_desc_t *d = (door_desc_t *)((char *)rep->buf + rep->cap - sizeof *d);
 		*d = (door_desc_t){io->out_door, io->out_flags & DOOR_MOVE};
 		rep->desc = d;
 		rep->ndesc = 1;
 	}
+}
+
+/* What the nucleus does with door_result_t.release, for the linked-in
+ * binding and a failed return: the lock's word cleared, a waiter woken. */
+void door_release_word(uint32_t *word)
+{
+	__atomic_store_n(word, 0, __ATOMIC_RELEASE);
+	futex_wake(word, 1);
 }
 
 /* A request that keeps none of its doors (a fixed-size operation, or one

@@ -156,16 +156,19 @@ int door_free(int id)
 
 /* Prepares the registers that return rep to the caller: by registers when
  * it fits, else through a door_result_t. */
-static struct door_out *prepare_return(struct door_self *self, const struct door_reply *rep)
+static inline __attribute__((always_inline)) struct door_out *
+prepare_return(struct door_self *self, const struct door_reply *rep)
 {
 	struct door_out *o = &self->out;
-	if (rep->ndesc == 0 && rep->size <= DOOR_FAST_MAX && sprig_has_sysenter) {
+	if ((rep->ndesc | rep->tail_size | (uint32_t)(uintptr_t)rep->release) == 0 &&
+	    rep->size <= DOOR_FAST_MAX && sprig_has_sysenter) {
 		o->eax = DOOR_FAST | DOOR_FAST_RETURN | rep->size << DOOR_FAST_SIZE_SHIFT;
 		o->ebx = o->esi = o->edi = o->ebp = 0; /* no stale bytes from an earlier reply */
 		door_copy_small(&o->ebx, rep->data, rep->size); /* ebx esi edi ebp, in order */
 		return o;
 	}
-	self->result = (door_result_t){rep->data, rep->size, rep->desc, rep->ndesc};
+	self->result = (door_result_t){rep->data, rep->size,      rep->desc,   rep->ndesc,
+	                               rep->tail, rep->tail_size, rep->release};
 	*o = (struct door_out){SYS_DOOR_RETURN, (uint32_t)(uintptr_t)&self->result,
 	                       (uint32_t)(uintptr_t)self, 0, 0};
 	return o;
@@ -186,7 +189,7 @@ __attribute__((used)) struct door_out *door_dispatch(uint32_t datum, uint32_t si
 	                                   : (const void *)(uintptr_t)words[0],
 	                           size_flags & DOOR_ENTRY_SIZE_MASK, self->rdesc, ndesc,
 	                           size_flags & ~DOOR_ENTRY_SIZE_MASK};
-	struct door_reply rep = {NULL, 0, NULL, 0, self->reply, sizeof self->reply};
+	struct door_reply rep = {NULL, 0, NULL, 0, self->reply, sizeof self->reply, NULL, 0, NULL};
 	obj->proc(obj->cookie, &req, &rep);
 	return prepare_return(self, &rep);
 }
@@ -201,7 +204,7 @@ __attribute__((used)) struct door_out *door_fast_dispatch(uint32_t datum, uint32
 	struct door_self *self = (struct door_self *)(words + 4);
 	const struct door_obj *obj = (const struct door_obj *)(uintptr_t)datum;
 	uint32_t size = size_flags & DOOR_ENTRY_SIZE_MASK, *w = (uint32_t *)self->reply;
-	struct door_reply rep = {w, 0, NULL, 0, NULL, 0};
+	struct door_reply rep = {w, 0, NULL, 0, NULL, 0, NULL, 0, NULL};
 	if (size_flags & DOOR_ENTRY_DEPLETED)
 		pool_grow();
 	for (uint32_t i = 0; i < ndesc; i++)
@@ -222,6 +225,8 @@ __attribute__((used)) struct door_out *door_fast_dispatch(uint32_t datum, uint32
 struct door_out *door_return_failed(int err, struct door_self *self)
 {
 	struct door_out *o = &self->out;
+	if (err != -EINTR && o->ebx == (uint32_t)(uintptr_t)&self->result && self->result.release)
+		door_release_word(self->result.release); /* the nucleus did not: no one else will */
 	if (err == -EINTR) { /* a signal came first; any results went: wait again */
 		*o = (struct door_out){SYS_DOOR_RETURN, 0, (uint32_t)(uintptr_t)self, 0, 0};
 		return o;

@@ -109,12 +109,14 @@ static int disk_rw(struct fsdom *d, uint32_t off, void *buf, uint32_t len, int w
 		yield();
 	int n = 0;
 	if (!write || skip || len % BLKDEV_SECTOR) { /* whole sectors are read first */
-		struct door_io io = {NULL, 0, dev->sectors, count * BLKDEV_SECTOR, 0, -1, 0, -1, 0};
+		struct door_io io = {NULL, 0, dev->sectors, count * BLKDEV_SECTOR, 0, -1, 0,
+		                     -1,   0, NULL};
 		n = blkdev_read(&b, &rw, &none, &io);
 	}
 	if (n >= 0 && write) {
 		memcpy(dev->sectors + skip, buf, len);
-		struct door_io io = {dev->sectors, count * BLKDEV_SECTOR, NULL, 0, 0, -1, 0, -1, 0};
+		struct door_io io = {dev->sectors, count * BLKDEV_SECTOR, NULL, 0, 0, -1, 0, -1, 0,
+		                     NULL};
 		n = blkdev_write(&b, &rw, &none, &io);
 	} else if (n >= 0) {
 		memcpy(buf, dev->sectors + skip, len);
@@ -133,7 +135,7 @@ static int d_read(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32
 		struct door_binding b;
 		door_bind_remote(&b, console_door(d));
 		struct stream_none none = {0};
-		struct door_io io = {NULL, 0, buf, len, 0, -1, 0, -1, 0};
+		struct door_io io = {NULL, 0, buf, len, 0, -1, 0, -1, 0, NULL};
 		int n = stream_read(&b, &none, &none, &io);
 		return n < 0 ? n : (int)io.out_size;
 	}
@@ -154,7 +156,7 @@ static int d_write(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf,
 		struct door_binding b;
 		door_bind_remote(&b, console_door(d));
 		struct stream_none none = {0};
-		struct door_io io = {buf, len, NULL, 0, 0, -1, 0, -1, 0};
+		struct door_io io = {buf, len, NULL, 0, 0, -1, 0, -1, 0, NULL};
 		return stream_write(&b, &none, &none, &io);
 	}
 	case DEV_NULL:
@@ -246,8 +248,8 @@ static int d_sync(struct fsdom *d)
 }
 
 static const struct vfs_ops devfs_ops = {
-        d_lookup, d_stat,   d_read,   d_write,   d_truncate, d_create, d_readlink, d_link,
-        d_unlink, d_unlink, d_rename, d_readdir, d_statfs,   d_sync,   NULL,       NULL};
+        d_lookup, d_stat,   d_read,   NULL,      d_write,  d_truncate, d_create, d_readlink, d_link,
+        d_unlink, d_unlink, d_rename, d_readdir, d_statfs, d_sync,     NULL,     NULL};
 
 int devfs_init(struct fsdom *d, const char *prefix, int console, int disk)
 {

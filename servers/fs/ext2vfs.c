@@ -258,7 +258,8 @@ static int disk_rw(uint64_t lba, uint32_t count, char *buf, int write)
 		                     -1,
 		                     0,
 		                     -1,
-		                     0};
+		                     0,
+		                     NULL};
 		int got = write ? blkdev_write(&disk_door, &rw, &none, &io)
 		                : blkdev_read(&disk_door, &rw, &none, &io);
 		if (got < 0)
@@ -298,8 +299,8 @@ static uint64_t ticks(void *ctx, uint32_t *hz)
 }
 
 static const struct vfs_ops ext2_vfs = {
-        x_lookup, x_stat,  x_read,   x_write,   x_truncate, x_create, x_readlink, x_link,
-        x_unlink, x_rmdir, x_rename, x_readdir, x_statfs,   x_sync,   x_hold,     x_release};
+        x_lookup, x_stat,  x_read,   NULL,      x_write,  x_truncate, x_create, x_readlink, x_link,
+        x_unlink, x_rmdir, x_rename, x_readdir, x_statfs, x_sync,     x_hold,   x_release};
 
 /* Mounts the ext2 file system on the disk behind door disk as prefix. */
 int ext2vfs_init(struct fsdom *d, const char *prefix, int disk)

@@ -152,6 +152,19 @@ static int m_read(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32
 	return (int)len;
 }
 
+static int m_peek(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len, const void **at)
+{
+	struct mnode *n = node(d, ino);
+	if (!n)
+		return -ENOENT;
+	if (is_dir(n))
+		return -EISDIR;
+	if (off >= n->size)
+		return 0;
+	*at = n->data + off;
+	return (int)(len < n->size - off ? len : n->size - off);
+}
+
 /* Makes room for size bytes (zeros past the old end). */
 static int grow(struct fsdom *d, struct mnode *n, uint32_t size)
 {
@@ -479,8 +492,8 @@ static void m_release(struct fsdom *d, uint32_t ino)
 }
 
 static const struct vfs_ops memfs_ops = {
-        m_lookup, m_stat,  m_read,   m_write,   m_truncate, m_create, m_readlink, m_link,
-        m_unlink, m_rmdir, m_rename, m_readdir, m_statfs,   m_sync,   m_hold,     m_release};
+        m_lookup, m_stat,  m_read,   m_peek,    m_write,  m_truncate, m_create, m_readlink, m_link,
+        m_unlink, m_rmdir, m_rename, m_readdir, m_statfs, m_sync,     m_hold,   m_release};
 
 int memfs_init(struct fsdom *d, const char *prefix, uint32_t max_bytes)
 {

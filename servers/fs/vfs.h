@@ -18,6 +18,10 @@ struct vfs_ops {
 	int (*lookup)(struct fsdom *d, uint32_t dir, const char *name, uint32_t len, uint32_t *ino);
 	int (*stat)(struct fsdom *d, uint32_t ino, struct stream_stat *st);
 	int (*read)(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32_t len);
+	/* optional: where up to len bytes at off are, to answer a read in
+	 * place (they stay put while the domain's lock is held): how many
+	 * there are (0 at the end), and *at */
+	int (*peek)(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len, const void **at);
 	int (*write)(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf, uint32_t len);
 	int (*truncate)(struct fsdom *d, uint32_t ino, uint32_t size);
 	/* a regular file or a directory (mode's type bits), or a symbolic link

@@ -658,7 +658,7 @@ static struct process *boot_spawn(const char *args, uint32_t size, int fd, int i
 	if (fd >= 0)
 		for (int i = 0; i < 3; i++)
 			p->staged[i] = door_dup(fd);
-	struct door_io io = {args, size, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {args, size, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	int err = exec_into(p, p, &io);
 	if (err < 0) {
 		printf("proc: cannot start %s: %s\n", args, strerror(-err));

@@ -495,7 +495,7 @@ static void test_every_byte(void **state)
 /* A request of n bytes. */
 static int take(const char *bytes, uint32_t n, char *a, char *b)
 {
-	struct door_io io = {bytes, n, NULL, 0, 0, -1, 0, -1, 0};
+	struct door_io io = {bytes, n, NULL, 0, 0, -1, 0, -1, 0, NULL};
 	return walk_take_paths(&io, a, b);
 }
 
