@@ -503,6 +503,8 @@ static void test_multi_block_write_read_fails(void **state)
 	/* blocks 8 (partial, cached), 9 (whole), 10 (partial, unreadable) */
 	assert_int_equal(cache_write(NULL, 8 * CACHE_BLOCK + 100, in, 2 * CACHE_BLOCK), -EIO);
 	assert_int_equal(stat_now().dirty, 0);
+	assert_int_equal(stat_now().hits, 1);   /* 8 */
+	assert_int_equal(stat_now().misses, 3); /* 8 before; 9, and 10 that failed */
 	assert_int_equal(cache_sync(), 0);
 	assert_int_equal(writes, 0);
 	bad_reads = 0;
