@@ -985,9 +985,10 @@ static int write_failing_at(long n, uint64_t off, uint32_t len)
 }
 
 /* A write over several blocks that fails part way, at each device write
- * it makes in turn: extending across the direct blocks' end (a new
- * indirect block), filling a hole inside the file, past the end with a
- * gap. Never half-updated metadata: e2fsck clean every time. */
+ * it makes in turn: extending the file, filling a hole inside it (its
+ * indirect block there already), past the end with a gap, and across
+ * into the doubly indirect blocks (two new indirect blocks). Never
+ * half-updated metadata: e2fsck clean every time. */
 static void test_write_fails_part_way(void **state)
 {
 	(void)state;
@@ -1000,9 +1001,12 @@ static void test_write_fails_part_way(void **state)
 		write_pattern(&fs, ino, 0, 11 * B + 100, 5, 3000);
 		write_pattern(&fs, ino, 14 * B, 10, 6, 10); /* a hole: 12 and 13 */
 		unmount_save("partial.img");
-		const uint64_t at[][2] = {
-		        {14 * B + 10, 3 * B}, {11 * B + 50, 2 * B + 300}, {18 * B + 7, 2 * B}};
-		for (int k = 0; k < 3; k++) {
+		const uint64_t dind = (12 + B / 4) * B; /* the doubly indirect blocks' first */
+		const uint64_t at[][2] = {{14 * B + 10, 3 * B},
+		                          {11 * B + 50, 2 * B + 300},
+		                          {18 * B + 7, 2 * B},
+		                          {dind - B - 20, 3 * B}};
+		for (int k = 0; k < 4; k++) {
 			long n = 1;
 			while (write_failing_at(n, at[k][0], (uint32_t)at[k][1]))
 				n++;
