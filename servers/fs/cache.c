@@ -173,6 +173,7 @@ static struct cblock *take(int *err)
 		grow();
 	*err = -ENOMEM;
 	b = c.head.prev;
+	/* c.n steps: each block looked at once, though refused ones move */
 	for (uint32_t i = 0; i < c.n && b != &c.head; i++, b = prev) {
 		prev = b->prev;
 		if (b->pinned)
