@@ -9,6 +9,12 @@
  * blocks or until the domain's memory runs out (its frame limit): that is
  * how it is sized from the memory there is.
  *
+ * Nothing dirty is dropped: a dirty block the device refuses stays dirty,
+ * is passed over as a victim (another block is replaced instead), and is
+ * tried again by the next sync or age, which report -EIO until it is
+ * written. A write changes the cache only once it has every block it
+ * covers, so a write that fails has changed nothing.
+ *
  * Not thread-safe by itself: the ext2 domain's lock covers every call.
  *
  * Entry points: cache_init, cache_read, cache_write, cache_sync,
@@ -24,10 +30,13 @@
 #define CHUNK       16   /* blocks allocated at once */
 #define HASH        1024
 #define DIRTY_AGE_S 30
+#define FREE        UINT64_MAX /* cblock.blk of a block that holds nothing */
 
 struct cblock {
 	uint64_t blk;
-	int dirty;
+	uint8_t dirty;
+	uint8_t pinned;             /* held by a write being gathered: no victim */
+	uint8_t unread;             /* taken for a whole-block write: no contents yet */
 	uint64_t dirtied;           /* ticks when it became dirty */
 	struct cblock *prev, *next; /* LRU: head is the most recent */
 	struct cblock *hnext;
@@ -42,7 +51,7 @@ static struct {
 	struct cblock *hash[HASH];
 	struct cblock head; /* the LRU list's sentinel */
 	uint32_t n, dirty, full;
-	uint32_t hits, misses;
+	uint32_t hits, misses; /* lookups that found their block, and not */
 } c;
 
 static uint64_t ticks(uint32_t *hz)
@@ -68,6 +77,15 @@ static void push_front(struct cblock *b)
 	c.head.next = b;
 }
 
+/* At the tail: where free blocks wait, taken before any in use. */
+static void push_back(struct cblock *b)
+{
+	b->prev = c.head.prev;
+	b->next = &c.head;
+	c.head.prev->next = b;
+	c.head.prev = b;
+}
+
 static struct cblock **slot(uint64_t blk)
 {
 	return &c.hash[blk % HASH];
@@ -82,6 +100,26 @@ static void unhash(struct cblock *b)
 		}
 }
 
+/* The cached block blk, or NULL; neither counted nor moved. */
+static struct cblock *lookup(uint64_t blk)
+{
+	for (struct cblock *b = *slot(blk); b; b = b->hnext)
+		if (b->blk == blk)
+			return b;
+	return NULL;
+}
+
+/* Makes a clean block free: out of the hash, to the tail. */
+static void release(struct cblock *b)
+{
+	if (b->blk != FREE)
+		unhash(b);
+	b->blk = FREE;
+	b->unread = 0;
+	unlink_lru(b);
+	push_back(b);
+}
+
 static int disk_io(uint64_t blk, char *data, int write)
 {
 	uint64_t lba = blk * SECTORS;
@@ -90,6 +128,7 @@ static int disk_io(uint64_t blk, char *data, int write)
 	return err < 0 ? -EIO : 0;
 }
 
+/* Writes b back if dirty; a refused block stays dirty. */
 static int clean(struct cblock *b)
 {
 	if (!b->dirty)
@@ -102,59 +141,77 @@ static int clean(struct cblock *b)
 	return 0;
 }
 
-/* A block for blk: a free one, else a new one while the cache may grow,
- * else the least recently used (written back first if dirty). NULL on a
- * disk error, or with no memory for a single block. */
-static struct cblock *take(void)
+/* Adds CHUNK free blocks at the tail; on the first failure stops trying
+ * for good (the domain's memory is what it is). */
+static void grow(void)
 {
-	struct cblock *tail = c.head.prev; /* free blocks wait there */
-	if ((tail == &c.head || tail->blk != UINT64_MAX) && !c.full && c.n < CACHE_MAX) {
-		char *mem = malloc(CHUNK * CACHE_BLOCK);
-		struct cblock *bs = mem ? calloc(CHUNK, sizeof *bs) : NULL;
-		if (bs) {
-			for (int i = 0; i < CHUNK; i++) {
-				bs[i].data = mem + i * CACHE_BLOCK;
-				bs[i].blk = UINT64_MAX;
-				/* at the back: taken before any block in use */
-				bs[i].prev = c.head.prev;
-				bs[i].next = &c.head;
-				c.head.prev->next = &bs[i];
-				c.head.prev = &bs[i];
-			}
-			c.n += CHUNK;
-		} else {
-			free(mem);
-			c.full = 1; /* the domain's memory is what it is */
-		}
+	char *mem = malloc(CHUNK * CACHE_BLOCK);
+	struct cblock *bs = mem ? calloc(CHUNK, sizeof *bs) : NULL;
+	if (!bs) {
+		free(mem);
+		c.full = 1;
+		return;
 	}
-	struct cblock *b = c.head.prev;
-	if (b == &c.head || clean(b) < 0)
-		return NULL;
-	if (b->blk != UINT64_MAX)
-		unhash(b);
-	return b;
+	for (int i = 0; i < CHUNK; i++) {
+		bs[i].data = mem + i * CACHE_BLOCK;
+		bs[i].blk = FREE;
+		push_back(&bs[i]);
+	}
+	c.n += CHUNK;
 }
 
-/* The cached block blk (read from the disk unless whole will overwrite
- * it), made the most recent. */
-static struct cblock *get(uint64_t blk, int whole, int *err)
+/* A block to hold another: a free one, else a new one while the cache may
+ * grow, else the least recently used that is clean or can be written back
+ * (one the device refuses goes to the front, so that the next miss does
+ * not try it first). Taken out of the hash, still in the LRU list. NULL
+ * with -EIO when every candidate is dirty and refused, -ENOMEM when there
+ * is none (no memory, or all pinned by the write in progress). */
+static struct cblock *take(int *err)
 {
-	for (struct cblock *b = *slot(blk); b; b = b->hnext)
-		if (b->blk == blk) {
-			c.hits++;
+	struct cblock *b = c.head.prev, *prev;
+	if ((b == &c.head || b->blk != FREE) && !c.full && c.n < CACHE_MAX)
+		grow();
+	*err = -ENOMEM;
+	b = c.head.prev;
+	/* c.n steps: each block looked at once, though refused ones move */
+	for (uint32_t i = 0; i < c.n && b != &c.head; i++, b = prev) {
+		prev = b->prev;
+		if (b->pinned)
+			continue;
+		if (clean(b) < 0) {
+			*err = -EIO;
 			unlink_lru(b);
 			push_front(b);
-			return b;
+			continue;
 		}
+		if (b->blk != FREE)
+			unhash(b);
+		b->blk = FREE;
+		return b;
+	}
+	return NULL;
+}
+
+/* The cached block blk, made the most recent; on a miss read from the disk,
+ * unless whole (the caller will overwrite all of it: the block is marked
+ * unread until it has). NULL with -EIO or -ENOMEM. */
+static struct cblock *get(uint64_t blk, int whole, int *err)
+{
+	struct cblock *b = lookup(blk);
+	if (b) {
+		c.hits++;
+		unlink_lru(b);
+		push_front(b);
+		return b;
+	}
 	c.misses++;
-	struct cblock *b = take();
-	if (!b) {
-		*err = -EIO;
+	if (!(b = take(err)))
+		return NULL;
+	if (!whole && (*err = disk_io(blk, b->data, 0)) < 0) {
+		release(b);
 		return NULL;
 	}
-	b->blk = UINT64_MAX;
-	if (!whole && (*err = disk_io(blk, b->data, 0)) < 0)
-		return NULL;
+	b->unread = (uint8_t)whole;
 	b->blk = blk;
 	b->hnext = *slot(blk);
 	*slot(blk) = b;
@@ -172,50 +229,90 @@ void cache_init(const struct cache_dev *dev, uint64_t *bytes)
 	*bytes = c.blocks * CACHE_BLOCK;
 }
 
-/* A read or write of len bytes at byte off, through the cache. */
-static int cache_rw(uint64_t off, char *buf, uint32_t len, int write)
+/* The part of [off, off + len) in its first block: *at in it, *n bytes. */
+static uint64_t piece(uint64_t off, uint32_t len, uint32_t *at, uint32_t *n)
 {
-	if (off + len < off || off + len > c.blocks * CACHE_BLOCK)
-		return -EIO;
-	while (len > 0) {
-		uint64_t blk = off / CACHE_BLOCK;
-		uint32_t at = (uint32_t)(off % CACHE_BLOCK);
-		uint32_t n = CACHE_BLOCK - at < len ? CACHE_BLOCK - at : len;
-		int err = 0;
-		struct cblock *b = get(blk, write && n == CACHE_BLOCK, &err);
-		if (!b)
-			return err;
-		if (write) {
-			memcpy(b->data + at, buf, n);
-			if (!b->dirty) {
-				uint32_t hz;
-				b->dirty = 1;
-				b->dirtied = ticks(&hz);
-				c.dirty++;
-			}
-		} else {
-			memcpy(buf, b->data + at, n);
-		}
-		off += n;
-		buf += n;
-		len -= n;
-	}
-	return 0;
+	*at = (uint32_t)(off % CACHE_BLOCK);
+	*n = CACHE_BLOCK - *at < len ? CACHE_BLOCK - *at : len;
+	return off / CACHE_BLOCK;
+}
+
+static int in_range(uint64_t off, uint32_t len)
+{
+	return off + len >= off && off + len <= c.blocks * CACHE_BLOCK;
 }
 
 int cache_read(void *ctx, uint64_t off, void *buf, uint32_t len)
 {
 	(void)ctx;
-	return cache_rw(off, buf, len, 0);
+	if (!in_range(off, len))
+		return -EIO;
+	for (uint32_t at, n; len > 0; off += n, buf = (char *)buf + n, len -= n) {
+		int err = 0;
+		struct cblock *b = get(piece(off, len, &at, &n), 0, &err);
+		if (!b)
+			return err;
+		memcpy(buf, b->data + at, n);
+	}
+	return 0;
 }
 
+/* Lets go of the blocks a write pinned over its first len bytes; with
+ * undo, those taken unread are freed again (the write failed). */
+static void unpin(uint64_t off, uint32_t len, int undo)
+{
+	for (uint32_t at, n; len > 0; off += n, len -= n) {
+		struct cblock *b = lookup(piece(off, len, &at, &n));
+		b->pinned = 0;
+		if (undo && b->unread)
+			release(b);
+	}
+}
+
+/* Brings every block of [off, off + len) into the cache and pins it, or
+ * none: a partial block is read, a whole one only taken. */
+static int pin(uint64_t off, uint32_t len)
+{
+	uint32_t done = 0;
+	for (uint32_t at, n; done < len; done += n) {
+		int err = 0;
+		uint64_t blk = piece(off + done, len - done, &at, &n);
+		struct cblock *b = get(blk, n == CACHE_BLOCK, &err);
+		if (!b) {
+			unpin(off, done, 1);
+			return err;
+		}
+		b->pinned = 1;
+	}
+	return 0;
+}
+
+/* All of it or nothing: the blocks are gathered first, then changed. */
 int cache_write(void *ctx, uint64_t off, const void *buf, uint32_t len)
 {
 	(void)ctx;
-	return cache_rw(off, (char *)buf, len, 1);
+	if (!in_range(off, len))
+		return -EIO;
+	int err = pin(off, len);
+	if (err < 0)
+		return err;
+	uint32_t hz;
+	uint64_t now = ticks(&hz);
+	for (uint32_t at, n; len > 0; off += n, buf = (const char *)buf + n, len -= n) {
+		struct cblock *b = lookup(piece(off, len, &at, &n));
+		memcpy(b->data + at, buf, n);
+		b->pinned = b->unread = 0;
+		if (!b->dirty) {
+			b->dirty = 1;
+			b->dirtied = now;
+			c.dirty++;
+		}
+	}
+	return 0;
 }
 
-/* Writes back the dirty blocks at least min_age seconds old (0: all). */
+/* Writes back the dirty blocks at least min_age seconds old (0: all);
+ * -EIO if the device refused any (they stay dirty, to be tried again). */
 static int write_back(uint32_t min_age)
 {
 	uint32_t hz;

@@ -317,6 +317,22 @@ static uint32_t bit_find_zero(const uint8_t *map, uint32_t from, uint32_t to)
 	return to;
 }
 
+/* Writes group g's bitmap (fs->bitmap, at block map, with bit just
+ * flipped) and then its descriptor gd. If the descriptor is refused the
+ * bit is flipped back and the bitmap written again, so that the two do
+ * not disagree (e2fsck would find the count wrong, or a block or inode
+ * marked used that nothing uses). */
+static int bitmap_commit(struct ext2 *fs, uint32_t g, const struct ext2_group_disk *gd,
+                         uint32_t map, uint32_t bit)
+{
+	int r = blk_write(fs, map, fs->bitmap);
+	if (r || !(r = group_put(fs, g, gd)))
+		return r;
+	bit_flip(fs->bitmap, bit);
+	blk_write(fs, map, fs->bitmap); /* best effort: the device has just failed */
+	return r;
+}
+
 /* Marks a free block of group g taken, trying from bit `from`; 0 in *b if
  * the group has none. -EIO if the bitmap calls metadata free. */
 static int group_take_block(struct ext2 *fs, uint32_t g, uint32_t from, uint32_t *b)
@@ -339,7 +355,7 @@ static int group_take_block(struct ext2 *fs, uint32_t g, uint32_t from, uint32_t
 		return -EIO;
 	bit_flip(fs->bitmap, bit);
 	gd.bg_free_blocks_count--;
-	if ((r = blk_write(fs, gd.bg_block_bitmap, fs->bitmap)) || (r = group_put(fs, g, &gd)))
+	if ((r = bitmap_commit(fs, g, &gd, gd.bg_block_bitmap, bit)))
 		return r;
 	*b = blk;
 	return 0;
@@ -391,7 +407,7 @@ static int block_free(struct ext2 *fs, uint32_t b)
 		return -EIO;
 	bit_flip(fs->bitmap, bit);
 	gd.bg_free_blocks_count++;
-	if ((r = blk_write(fs, gd.bg_block_bitmap, fs->bitmap)) || (r = group_put(fs, g, &gd)))
+	if ((r = bitmap_commit(fs, g, &gd, gd.bg_block_bitmap, bit)))
 		return r;
 	if (fs->sb.s_free_blocks_count < fs->sb.s_blocks_count)
 		fs->sb.s_free_blocks_count++;
@@ -425,8 +441,7 @@ static int inode_alloc(struct ext2 *fs, uint32_t dir, int is_dir, uint32_t *ino)
 		bit_flip(fs->bitmap, bit);
 		gd.bg_free_inodes_count--;
 		gd.bg_used_dirs_count += is_dir;
-		if ((r = blk_write(fs, gd.bg_inode_bitmap, fs->bitmap)) ||
-		    (r = group_put(fs, g, &gd)))
+		if ((r = bitmap_commit(fs, g, &gd, gd.bg_inode_bitmap, bit)))
 			return r;
 		fs->sb.s_free_inodes_count--;
 		fs->sb_dirty = 1;
@@ -454,7 +469,7 @@ static int inode_free(struct ext2 *fs, uint32_t ino, int is_dir)
 		gd.bg_free_inodes_count++;
 	if (is_dir && gd.bg_used_dirs_count)
 		gd.bg_used_dirs_count--;
-	if ((r = blk_write(fs, gd.bg_inode_bitmap, fs->bitmap)) || (r = group_put(fs, g, &gd)))
+	if ((r = bitmap_commit(fs, g, &gd, gd.bg_inode_bitmap, bit)))
 		return r;
 	if (fs->sb.s_free_inodes_count < fs->sb.s_inodes_count)
 		fs->sb.s_free_inodes_count++;
@@ -492,6 +507,17 @@ static int block_path(const struct ext2 *fs, uint32_t lblk, uint32_t idx[4])
 	return -EFBIG;
 }
 
+/* Frees block b, taking it from in->i_blocks. */
+static int block_drop(struct ext2 *fs, struct ext2_inode_disk *in, uint32_t b)
+{
+	int r = block_free(fs, b);
+	if (r)
+		return r;
+	uint32_t sectors = fs->bsize >> 9;
+	in->i_blocks = in->i_blocks > sectors ? in->i_blocks - sectors : 0;
+	return 0;
+}
+
 /* Counts a new block in i_blocks; -EFBIG if that would overflow it. */
 static int blocks_add(struct ext2 *fs, struct ext2_inode_disk *in)
 {
@@ -503,7 +529,8 @@ static int blocks_add(struct ext2 *fs, struct ext2_inode_disk *in)
 }
 
 /* Allocates the block that slot (in the inode, or at byte `at` of block
- * parent) lacks; an indirect block is zeroed. */
+ * parent) lacks; an indirect block is zeroed. If zeroing or linking it
+ * fails, it is freed again: no block is left taken that nothing maps. */
 static int bmap_fill(struct ext2 *fs, uint32_t ino, struct ext2_inode_disk *in, uint32_t parent,
                      uint32_t at, int indirect, uint32_t *b)
 {
@@ -519,11 +546,13 @@ static int bmap_fill(struct ext2 *fs, uint32_t ino, struct ext2_inode_disk *in, 
 		in->i_blocks -= fs->bsize >> 9;
 		return r;
 	}
-	if (indirect && (r = blk_write(fs, *b, zero_block)))
-		return r;
-	if (parent)
-		return dev_write(fs, blk_off(fs, parent) + at, b, sizeof *b);
-	return 0;
+	if (indirect)
+		r = blk_write(fs, *b, zero_block);
+	if (!r && parent)
+		r = dev_write(fs, blk_off(fs, parent) + at, b, sizeof *b);
+	if (r)
+		block_drop(fs, in, *b);
+	return r;
 }
 
 /* The device block of logical block lblk of inode ino (0 for a hole).
@@ -563,17 +592,6 @@ static int bmap(struct ext2 *fs, uint32_t ino, struct ext2_inode_disk *in, uint3
 		if (r)
 			return r;
 	}
-}
-
-/* Frees block b, taking it from in->i_blocks. */
-static int block_drop(struct ext2 *fs, struct ext2_inode_disk *in, uint32_t b)
-{
-	int r = block_free(fs, b);
-	if (r)
-		return r;
-	uint32_t sectors = fs->bsize >> 9;
-	in->i_blocks = in->i_blocks > sectors ? in->i_blocks - sectors : 0;
-	return 0;
 }
 
 /* Frees what the tree of `depth` levels under block b maps at or past its
@@ -633,6 +651,50 @@ static int free_from(struct ext2 *fs, struct ext2_inode_disk *in, uint32_t first
 		base += cover;
 	}
 	return 0;
+}
+
+/* True if indirect block b maps nothing (read into fs->ind[0]). */
+static int ind_empty(struct ext2 *fs, uint32_t b, int *r)
+{
+	const uint32_t *p = (const uint32_t *)fs->ind[0];
+	if ((*r = blk_read(fs, b, fs->ind[0])))
+		return 0;
+	for (uint32_t i = 0; i < fs->ptrs; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* Takes logical block lblk out of the map: its block is unlinked and
+ * freed, then each indirect block above it left empty. Undoes what bmap
+ * allocated for a piece of a write that failed (the caller writes the
+ * inode back, or keeps its copy from before). */
+static int unmap_block(struct ext2 *fs, struct ext2_inode_disk *in, uint32_t lblk)
+{
+	uint32_t idx[4], chain[4] = {0}, zero = 0;
+	int depth = block_path(fs, lblk, idx), level = 0, r = 0;
+	if (depth < 0)
+		return depth;
+	chain[0] = in->i_block[idx[0]];
+	for (; level < depth && chain[level]; level++)
+		if (!blk_ok(fs, chain[level]) ||
+		    (r = dev_read(fs, blk_off(fs, chain[level]) + idx[level + 1] * 4,
+		                  &chain[level + 1], 4)))
+			return r ? r : -EIO;
+	/* bottom up; unlinked before freed, so nothing maps a free block */
+	for (; level >= 0 && !r; level--) {
+		if (!chain[level])
+			continue;
+		if (level < depth && !ind_empty(fs, chain[level], &r))
+			break;
+		if (level == 0)
+			in->i_block[idx[0]] = 0;
+		else
+			r = dev_write(fs, blk_off(fs, chain[level - 1]) + idx[level] * 4, &zero, 4);
+		if (!r)
+			r = block_drop(fs, in, chain[level]);
+	}
+	return r;
 }
 
 /* Zeroes the rest of the block that holds byte `size` of the file, so
@@ -1235,6 +1297,33 @@ static int write_piece(struct ext2 *fs, uint32_t pb, int fresh, uint32_t boff, c
 	return blk_write(fs, pb, fs->ind[0]);
 }
 
+/* The piece of a write in one block, at pos: mapped (allocating what is
+ * missing), written, and the inode written back if its map or size
+ * changed. If any step fails, what the piece allocated is freed and *in
+ * is as before it: the file is as if the piece had not been tried. */
+static int write_block(struct ext2 *fs, uint32_t ino, struct ext2_inode_disk *in, uint64_t pos,
+                       const void *src, uint32_t n)
+{
+	uint32_t lblk = (uint32_t)(pos >> fs->bshift), blocks = in->i_blocks, pb;
+	uint64_t size = inode_size(in);
+	int fresh, r = bmap(fs, ino, in, lblk, 1, &pb, &fresh);
+	if (!r)
+		r = write_piece(fs, pb, fresh, (uint32_t)pos & (fs->bsize - 1), src, n);
+	if (!r && pos + n > size)
+		inode_set_size(fs, in, pos + n);
+	if (!r && (in->i_blocks != blocks || pos + n > size))
+		r = inode_put(fs, ino, in);
+	if (r) {
+		if (in->i_blocks != blocks)
+			unmap_block(fs, in, lblk); /* best effort: the device just failed */
+		inode_set_size(fs, in, size);
+	}
+	return r;
+}
+
+/* Answers the bytes written: all of them, or fewer when a block fails
+ * part way (those before it are in the file, its size covering them and
+ * no more), or the error when the first block fails (nothing changed). */
 int ext2_write(struct ext2 *fs, uint32_t ino, uint64_t off, const void *buf, uint32_t len)
 {
 	struct ext2_inode_disk in;
@@ -1255,22 +1344,17 @@ int ext2_write(struct ext2 *fs, uint32_t ino, uint64_t off, const void *buf, uin
 	uint32_t done = 0;
 	while (done < len) {
 		uint64_t pos = off + done;
-		uint32_t boff = (uint32_t)pos & (fs->bsize - 1), pb;
+		uint32_t boff = (uint32_t)pos & (fs->bsize - 1);
 		uint32_t n = fs->bsize - boff < len - done ? fs->bsize - boff : len - done;
-		int fresh;
-		r = bmap(fs, ino, &in, (uint32_t)(pos >> fs->bshift), 1, &pb, &fresh);
-		if (r || (r = write_piece(fs, pb, fresh, boff, (const char *)buf + done, n)))
+		if ((r = write_block(fs, ino, &in, pos, (const char *)buf + done, n)))
 			break;
 		done += n;
 	}
-	if (off + done > size)
-		inode_set_size(fs, &in, off + done);
-	if (done)
-		in.i_mtime = in.i_ctime = now(fs);
-	int w = inode_put(fs, ino, &in);
-	if (done)
-		return w ? w : (int)done;
-	return r ? r : w;
+	if (!done)
+		return r;
+	in.i_mtime = in.i_ctime = now(fs);
+	inode_put(fs, ino, &in); /* the times only: the rest is written already */
+	return (int)done;
 }
 
 /* Sets a loaded file's size, freeing or zeroing what lies past it. */

@@ -50,8 +50,10 @@ static char cmd[4096];
 struct memdev {
 	uint8_t *data;
 	uint64_t size;
-	long calls, budget; /* budget: most calls allowed (0: no limit) */
-	int fail;           /* reads fail: an I/O error */
+	long calls, budget;      /* budget: most calls allowed (0: no limit) */
+	int fail;                /* reads fail: an I/O error */
+	long writes, fail_write; /* write call number fail_write fails (0: none) */
+	int failed;              /* writes made to fail */
 };
 
 static void memdev_check(struct memdev *m, uint64_t off, uint32_t len, const char *what)
@@ -77,6 +79,10 @@ static int memdev_write(void *ctx, uint64_t off, const void *buf, uint32_t len)
 {
 	struct memdev *m = ctx;
 	memdev_check(m, off, len, "write");
+	if (m->fail_write && ++m->writes == m->fail_write) {
+		m->failed++;
+		return -EIO;
+	}
 	memcpy(m->data + off, buf, len);
 	return 0;
 }
@@ -113,6 +119,7 @@ static void memdev_load(struct memdev *m, const char *img)
 	assert_int_equal(fread(m->data, 1, m->size, f), m->size);
 	fclose(f);
 	m->calls = m->budget = m->fail = 0;
+	m->writes = m->fail_write = m->failed = 0;
 }
 
 static void memdev_save(struct memdev *m, const char *img)
@@ -148,13 +155,15 @@ static void mkfs(const char *img, const char *opts, const char *size, const char
 		fail_msg("mke2fs %s: status %d (%s)", opts, st, path_of("mkfs.log"));
 }
 
+static char fsck_what[128]; /* what led to the image, for a failure's message */
+
 /* e2fsck -fn on img must find nothing; else its report is shown. */
 static void fsck_clean(const char *img)
 {
 	int st = run(E2PATH "e2fsck -fn %s >%s 2>&1", path_of(img), path_of("fsck.log"));
 	if (st != 0) {
 		run("cat %s", path_of("fsck.log"));
-		fail_msg("e2fsck -fn %s: status %d", img, st);
+		fail_msg("e2fsck -fn %s: status %d %s", img, st, fsck_what);
 	}
 }
 
@@ -928,6 +937,84 @@ static void test_full_disk(void **state)
 	}
 }
 
+/* The whole of file ino (malloc'd; its size in *n). */
+static uint8_t *file_bytes(struct ext2 *f, uint32_t ino, uint64_t *n)
+{
+	*n = size_of(f, ino);
+	uint8_t *buf = malloc(*n + 1);
+	assert_int_equal(ext2_read(f, ino, 0, buf, (uint32_t)*n), (int)*n);
+	return buf;
+}
+
+/* Writes len bytes at off into /f of partial.img with the device refusing
+ * its n-th write; 0 if the write made fewer than n writes (then it must
+ * have succeeded). Else the answer is a count with those bytes there (all
+ * of them if only the inode's times were refused) or -EIO with the file
+ * unchanged, and e2fsck finds the image clean. */
+static int write_failing_at(long n, uint64_t off, uint32_t len)
+{
+	mount_rw("partial.img");
+	uint32_t ino = ino_of(&fs, "/f");
+	uint64_t old_n;
+	uint8_t *old = file_bytes(&fs, ino, &old_n), *buf = malloc(len);
+	fill(buf, off, len, 33);
+	md.fail_write = n;
+	int r = ext2_write(&fs, ino, off, buf, len);
+	md.fail_write = 0;
+	if (!md.failed)
+		assert_int_equal(r, (int)len);
+	else if (r != -EIO && (r <= 0 || r > (int)len)) /* all: only the times lost */
+		fail_msg("write %u at %llu, write %ld refused: %d", len, (unsigned long long)off, n,
+		         r);
+	uint64_t end = r > 0 ? off + (uint64_t)r : 0, want_n = end > old_n ? end : old_n, got_n;
+	uint8_t *got = file_bytes(&fs, ino, &got_n), *want = calloc(want_n + 1, 1);
+	memcpy(want, old, old_n);
+	if (r > 0)
+		memcpy(want + off, buf, (size_t)r);
+	assert_int_equal(got_n, want_n);
+	if (memcmp(got, want, want_n))
+		fail_msg("write %u at %llu, write %ld refused, answered %d: other bytes", len,
+		         (unsigned long long)off, n, r);
+	unmount_save("partial-after.img");
+	snprintf(fsck_what, sizeof fsck_what, "(write %u at %llu, write %ld refused: %d)", len,
+	         (unsigned long long)off, n, r);
+	fsck_clean("partial-after.img");
+	fsck_what[0] = 0;
+	free(old), free(buf), free(got), free(want);
+	return md.failed;
+}
+
+/* A write over several blocks that fails part way, at each device write
+ * it makes in turn: extending the file, filling a hole inside it (its
+ * indirect block there already), past the end with a gap, and across
+ * into the doubly indirect blocks (two new indirect blocks). Never
+ * half-updated metadata: e2fsck clean every time. */
+static void test_write_fails_part_way(void **state)
+{
+	(void)state;
+	static const char *cfg[] = {"-b 1024 -N 64", "-b 4096 -N 64"};
+	for (int c = 0; c < 2; c++) {
+		uint64_t B = c ? 4096 : 1024;
+		mkfs("partial.img", cfg[c], "4M", NULL);
+		mount_rw("partial.img");
+		uint32_t ino = mk(&fs, "/f", 0644);
+		write_pattern(&fs, ino, 0, 11 * B + 100, 5, 3000);
+		write_pattern(&fs, ino, 14 * B, 10, 6, 10); /* a hole: 12 and 13 */
+		unmount_save("partial.img");
+		const uint64_t dind = (12 + B / 4) * B; /* the doubly indirect blocks' first */
+		const uint64_t at[][2] = {{14 * B + 10, 3 * B},
+		                          {11 * B + 50, 2 * B + 300},
+		                          {18 * B + 7, 2 * B},
+		                          {dind - B - 20, 3 * B}};
+		for (int k = 0; k < 4; k++) {
+			long n = 1;
+			while (write_failing_at(n, at[k][0], (uint32_t)at[k][1]))
+				n++;
+			assert_true(n > 4);
+		}
+	}
+}
+
 /* Truncating a file that reaches triply indirect blocks to 0 gives back
  * every block, indirect ones too; deleting it gives back its inode. */
 static void test_truncate_frees_every_block(void **state)
@@ -1451,6 +1538,7 @@ int main(void)
 	        cmocka_unit_test(test_unix_errors),
 	        cmocka_unit_test(test_directory_loop),
 	        cmocka_unit_test(test_full_disk),
+	        cmocka_unit_test(test_write_fails_part_way),
 	        cmocka_unit_test(test_truncate_frees_every_block),
 	        cmocka_unit_test(test_xattr_block_freed),
 	        cmocka_unit_test(test_random_operations_against_a_model),
