@@ -33,7 +33,7 @@ KOBJS := boot/entry.o \
 	nucleus/thread.o nucleus/sched.o nucleus/domain.o nucleus/elf.o nucleus/loader.o \
 	nucleus/syscall.o nucleus/door.o nucleus/dtable.o nucleus/shuttle.o nucleus/doorcall.o \
 	nucleus/names.o nucleus/fastpath.o nucleus/kobj.o nucleus/domobj.o nucleus/futex.o \
-	nucleus/signal.o nucleus/devmgr.o nucleus/irqline.o \
+	nucleus/signal.o nucleus/devmgr.o nucleus/irqline.o nucleus/image.o \
 	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o vmm/memobj.o vmm/device.o \
 	lib/c/string.o lib/c/format.o
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
