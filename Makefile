@@ -137,7 +137,7 @@ FS_OBJS := $(addprefix $(B)/u/servers/fs/,fs.o walk.o memfs.o devfs.o ext2vfs.o 
 $(B)/servers/fs.elf: $(B)/u/servers/fs/main.o $(FS_OBJS) \
 		$(USER_LIBS)
 	$(link_program)
-$(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o image.o) $(USER_LIBS)
+$(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o imgcache.o image.o) $(USER_LIBS)
 	$(link_program)
 $(B)/bootimg/%.elf: $(B)/user/%.elf
 	@mkdir -p $(@D)
