@@ -45,7 +45,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
-	sharechild sharetest \
+	sharechild sharetest imgchild imgtest \
 	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench blktest \
 	cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
@@ -64,6 +64,8 @@ USER_EXTRA_blktest := $(CHECK)
 USER_EXTRA_procbench = $(FS_OBJS) # the file system linked in, for the twin rows
 USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
 USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o $(CHECK)
+USER_EXTRA_imgchild := $(CHECK)
+USER_EXTRA_imgtest := $(B)/u/blob/imgchild.o $(CHECK)
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
