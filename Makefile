@@ -45,7 +45,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
-	sharechild sharetest imgchild imgtest \
+	sharechild sharetest imgchild imgtest texttest \
 	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench blktest \
 	cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
@@ -66,6 +66,7 @@ USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
 USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o $(CHECK)
 USER_EXTRA_imgchild := $(CHECK)
 USER_EXTRA_imgtest := $(B)/u/blob/imgchild.o $(CHECK)
+USER_EXTRA_texttest := $(B)/u/blob/true.o $(B)/u/blob/false.o $(CHECK)
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
@@ -128,7 +129,7 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 # boot module; it carries the boot image: the programs it can start before
 # there is a file system), the console driver and the disk driver.
 BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest \
-	procbench blktest cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
+	procbench blktest texttest cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
 DRIVERS := uart ata
 BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(DRIVERS:%=$(B)/bootimg/%.elf) $(B)/bootimg/fs.elf
 $(B)/drivers/%.elf: $(B)/u/drivers/%/$$*.o $(USER_LIBS)
@@ -184,7 +185,7 @@ deps:
 # The disk: an ext2 image of the programs (tools/mkdisk.sh). make run uses
 # build/disk.img and keeps it, with what was written to it, until make
 # clean (make disk makes it anew); tests make their own.
-DISK_PROGS := $(filter-out proctest procbench fstest blktest,$(BOOT_PROGS))
+DISK_PROGS := $(filter-out proctest procbench fstest blktest texttest,$(BOOT_PROGS))
 DISK_IMAGE := $(DISK_PROGS:%=$(B)/bootimg/%.elf)
 $(B)/disk.img: | $(DISK_IMAGE) tools/mkdisk.sh
 	$(Q)tools/mkdisk.sh $@ 32 $(DISK_IMAGE)

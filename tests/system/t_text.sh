@@ -9,6 +9,12 @@
 # write to the text is a page fault, a domain given the image door can
 # only read its info, the payer may die first, the image outlives its
 # domains, and every frame comes back.
+#
+# Then the same through proc (user/texttest.c as init): its image cache
+# keyed by the file's identity, so a program file replaced in place or by
+# a rename runs its new code; five processes of one program ending in any
+# order, the payer killed first; fork and shared fork keep the text shared
+# and read-only (a write is SIGSEGV); exec of a file. Every frame back.
 
 mods="build/user/imgtest.elf"
 boot text --modules "$mods" --append poweroff=idle --timeout 60
@@ -19,6 +25,13 @@ expect '^imgchild: hello from shared text \(hello\)$'
 expect '^imgtest: 40 of 40 checks passed$'
 expect_not 'FAIL'
 expect_not 'panic'
+expect_frames_balanced
+expect_status ok
+
+boot text2 --timeout 60 --modules "build/servers/proc.elf init=texttest" --append poweroff=idle
+expect '^texttest: 11 checks, 0 failed$'
+expect 'proc: program images: [0-9]+ cached, [1-9][0-9]* loads from the cache'
+expect_not 'FAILED|panic'
 expect_frames_balanced
 expect_status ok
 verdict text
