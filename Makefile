@@ -61,7 +61,8 @@ USER_EXTRA_devchild := $(CHECK)
 USER_EXTRA_fstest := $(CHECK)
 USER_EXTRA_proctest := $(CHECK)
 USER_EXTRA_blktest := $(CHECK)
-USER_EXTRA_procbench = $(FS_OBJS) # the file system linked in, for the twin rows
+# the fs linked in, for the twin rows; true (read-only: not in the data a fork copies), to spawn
+USER_EXTRA_procbench = $(FS_OBJS) $(B)/u/rblob/true.o
 USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
 USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o $(CHECK)
 USER_EXTRA_imgchild := $(CHECK)
@@ -162,6 +163,14 @@ $(B)/u/servers/proc/image.o: $(B)/u/servers/proc/image.S
 $(B)/u/blob/%.o: $(B)/user/%.elf
 	@mkdir -p $(@D)
 	$(Q)cd $(B)/user && $(LD) -m elf_i386 -r -b binary -o ../u/blob/$*.o $*.elf
+
+# A stripped program as read-only data (.rodata: text a fork maps rather
+# than data it copies), for procbench to write to a file and spawn.
+$(B)/u/rblob/%.o: $(B)/bootimg/%.elf
+	@mkdir -p $(@D)
+	$(Q)cd $(B)/bootimg && $(LD) -m elf_i386 -r -b binary -o ../u/rblob/$*.tmp.o $*.elf
+	$(Q)$(CROSS)objcopy --rename-section .data=.rodata,alloc,load,readonly,data,contents \
+		$(@:.o=.tmp.o) $@
 
 # Malformed boot modules for the loader tests.
 $(B)/user/garbage.elf:
