@@ -33,7 +33,7 @@ KOBJS := boot/entry.o \
 	nucleus/thread.o nucleus/sched.o nucleus/domain.o nucleus/elf.o nucleus/loader.o \
 	nucleus/syscall.o nucleus/door.o nucleus/dtable.o nucleus/shuttle.o nucleus/doorcall.o \
 	nucleus/names.o nucleus/fastpath.o nucleus/kobj.o nucleus/domobj.o nucleus/futex.o \
-	nucleus/signal.o nucleus/devmgr.o nucleus/irqline.o \
+	nucleus/signal.o nucleus/devmgr.o nucleus/irqline.o nucleus/image.o \
 	vmm/frame.o vmm/pagetable.o vmm/aspace.o vmm/uaccess.o vmm/share.o vmm/memobj.o vmm/device.o \
 	lib/c/string.o lib/c/format.o
 KOBJS := $(addprefix $(B)/k/,$(KOBJS))
@@ -45,7 +45,7 @@ LIBC_OBJS := $(addprefix $(B)/u/lib/c/,crt0.o syscall.o sys.o args.o errno.o std
 LIBDOORS_OBJS := $(addprefix $(B)/u/lib/doors/,call.o server.o fast.o kobj.o io.o)
 USER_PROGS := hello spin fault badptr threads exiter doortest doorbench demo cpustate domchild hostile attack \
 	howto_raw howto_iface domtest fuzz iotest sigchild sigtest libctest devchild devtest \
-	sharechild sharetest \
+	sharechild sharetest imgchild imgtest texttest \
 	init sh echo true false sleep loop ps kill poweroff proctest noproc procbench blktest \
 	cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
 USER_EXTRA_doortest := $(B)/u/user/counter.o
@@ -61,9 +61,13 @@ USER_EXTRA_devchild := $(CHECK)
 USER_EXTRA_fstest := $(CHECK)
 USER_EXTRA_proctest := $(CHECK)
 USER_EXTRA_blktest := $(CHECK)
-USER_EXTRA_procbench = $(FS_OBJS) # the file system linked in, for the twin rows
+# the fs linked in, for the twin rows; true (read-only: not in the data a fork copies), to spawn
+USER_EXTRA_procbench = $(FS_OBJS) $(B)/u/rblob/true.o
 USER_EXTRA_sharechild := $(B)/u/user/sharefork.o
 USER_EXTRA_sharetest := $(B)/u/blob/sharechild.o $(CHECK)
+USER_EXTRA_imgchild := $(CHECK)
+USER_EXTRA_imgtest := $(B)/u/blob/imgchild.o $(CHECK)
+USER_EXTRA_texttest := $(B)/u/blob/true.o $(B)/u/blob/false.o $(CHECK)
 USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
 
 all: $(B)/kernel.elf $(USER_ELFS) $(B)/user/garbage.elf $(B)/user/truncated.elf \
@@ -126,7 +130,7 @@ $(B)/user/%.elf: $(B)/u/user/%.o $$(USER_EXTRA_$$*) $(USER_LIBS)
 # boot module; it carries the boot image: the programs it can start before
 # there is a file system), the console driver and the disk driver.
 BOOT_PROGS := init sh echo true false sleep loop ps kill poweroff fault hello proctest \
-	procbench blktest cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
+	procbench blktest texttest cat ls mkdir rmdir rm mv cp ln touch wc head grep df sync stat prefix fstest
 DRIVERS := uart ata
 BOOT_IMAGE := $(BOOT_PROGS:%=$(B)/bootimg/%.elf) $(DRIVERS:%=$(B)/bootimg/%.elf) $(B)/bootimg/fs.elf
 $(B)/drivers/%.elf: $(B)/u/drivers/%/$$*.o $(USER_LIBS)
@@ -137,7 +141,7 @@ FS_OBJS := $(addprefix $(B)/u/servers/fs/,fs.o walk.o memfs.o devfs.o ext2vfs.o 
 $(B)/servers/fs.elf: $(B)/u/servers/fs/main.o $(FS_OBJS) \
 		$(USER_LIBS)
 	$(link_program)
-$(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o image.o) $(USER_LIBS)
+$(B)/servers/proc.elf: $(addprefix $(B)/u/servers/proc/,proc.o table.o bootimg.o imgcache.o image.o) $(USER_LIBS)
 	$(link_program)
 $(B)/bootimg/%.elf: $(B)/user/%.elf
 	@mkdir -p $(@D)
@@ -159,6 +163,14 @@ $(B)/u/servers/proc/image.o: $(B)/u/servers/proc/image.S
 $(B)/u/blob/%.o: $(B)/user/%.elf
 	@mkdir -p $(@D)
 	$(Q)cd $(B)/user && $(LD) -m elf_i386 -r -b binary -o ../u/blob/$*.o $*.elf
+
+# A stripped program as read-only data (.rodata: text a fork maps rather
+# than data it copies), for procbench to write to a file and spawn.
+$(B)/u/rblob/%.o: $(B)/bootimg/%.elf
+	@mkdir -p $(@D)
+	$(Q)cd $(B)/bootimg && $(LD) -m elf_i386 -r -b binary -o ../u/rblob/$*.tmp.o $*.elf
+	$(Q)$(CROSS)objcopy --rename-section .data=.rodata,alloc,load,readonly,data,contents \
+		$(@:.o=.tmp.o) $@
 
 # Malformed boot modules for the loader tests.
 $(B)/user/garbage.elf:
@@ -182,7 +194,7 @@ deps:
 # The disk: an ext2 image of the programs (tools/mkdisk.sh). make run uses
 # build/disk.img and keeps it, with what was written to it, until make
 # clean (make disk makes it anew); tests make their own.
-DISK_PROGS := $(filter-out proctest procbench fstest blktest,$(BOOT_PROGS))
+DISK_PROGS := $(filter-out proctest procbench fstest blktest texttest,$(BOOT_PROGS))
 DISK_IMAGE := $(DISK_PROGS:%=$(B)/bootimg/%.elf)
 $(B)/disk.img: | $(DISK_IMAGE) tools/mkdisk.sh
 	$(Q)tools/mkdisk.sh $@ 32 $(DISK_IMAGE)

@@ -10,6 +10,8 @@
  * its end goes to that door's server as a notice (an upcall with 16 bytes
  * in registers), from a small table here.
  *
+ * Program images are image.c's; DM_IMAGE and DOM_LOAD_IMAGE come here.
+ *
  * Entry points: domobj_manager, domobj_domain (from kobj.c),
  * domobj_domain_ended (domain.c), domobj_released (door.c), notice_free
  * (doorcall.c).
@@ -71,9 +73,12 @@ void domobj_domain_ended(struct domain *d)
 }
 
 /* The last door to a nucleus object is gone. A domain that never ran goes
- * with it (nobody could ever start it); one that runs goes on. */
+ * with it (nobody could ever start it); one that runs goes on. An image
+ * goes (image.c). */
 void domobj_released(struct door *d)
 {
+	if (d->entry == KOBJ_IMAGE)
+		image_released(d->datum);
 	if (d->entry != KOBJ_DOMAIN)
 		return;
 	struct domain *dom = domain_by_id((int)d->datum);
@@ -120,13 +125,47 @@ static int dm_create(const struct kobj_request *rq, struct kobj_reply *rp)
 	return 0;
 }
 
+/* DM_FRAMES: the machine's free and total frames. */
+static int dm_frames(const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	if (rq->in_size != 0)
+		return -EINVAL;
+	struct kobj_frames_out out = {frame_free_count(), frame_total_count()};
+	put_out(rp, &out, sizeof out);
+	return 0;
+}
+
 void domobj_manager(const struct kobj_request *rq, struct kobj_reply *rp)
 {
 	switch (rq->op) {
 	case DM_CREATE: rp->status = dm_create(rq, rp); break;
 	case DM_DEVICES: rp->status = devmgr_door(rq, rp); break;
+	case DM_IMAGE: rp->status = image_make(rq, rp); break;
+	case DM_FRAMES: rp->status = dm_frames(rq, rp); break;
 	default: rp->status = -ENOSYS; break;
 	}
+}
+
+/* The end of a load of d: on failure (err < 0) the reason is logged and
+ * d is empty again, for another try; on success d is loaded and start
+ * goes in the reply. Returns err. */
+static int load_done(struct domain *d, int err, const struct elf_start *start, const char *why,
+                     struct kobj_reply *rp)
+{
+	if (err < 0) {
+		klog(LOG_WARN, "nucleus: loading %s#%d: %s", d->name, d->id, why);
+		uint32_t limit = d->as.frame_limit;
+		aspace_destroy(&d->as); /* back to empty, for another try */
+		if (aspace_create(&d->as) < 0)
+			domain_discard(d);
+		else
+			d->as.frame_limit = limit;
+		return err;
+	}
+	d->loaded = 1;
+	struct kobj_load_out out = {start->entry, start->esp, start->argp};
+	put_out(rp, &out, sizeof out);
+	return 0;
 }
 
 /* DOM_LOAD: the caller's ELF image into the empty domain d. */
@@ -142,20 +181,27 @@ static int dom_load(struct domain *d, const struct kobj_request *rq, struct kobj
 	struct elf_start start;
 	const char *why;
 	int err = elf_load_user(d, &rq->caller->dom->as, in.image, in.size, in.args, &start, &why);
-	if (err < 0) {
-		klog(LOG_WARN, "nucleus: loading %s#%d: %s", d->name, d->id, why);
-		uint32_t limit = d->as.frame_limit;
-		aspace_destroy(&d->as); /* back to empty, for another try */
-		if (aspace_create(&d->as) < 0)
-			domain_discard(d);
-		else
-			d->as.frame_limit = limit;
-		return err;
-	}
-	d->loaded = 1;
-	struct kobj_load_out out = {start.entry, start.esp, start.argp};
-	put_out(rp, &out, sizeof out);
-	return 0;
+	return load_done(d, err, &start, why, rp);
+}
+
+/* DOM_LOAD_IMAGE: the empty domain d from the image door passed
+ * (image.c): its text shared with every domain loaded from it. */
+static int dom_load_image(struct domain *d, const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	struct kobj_load_image_in in;
+	if (take_in(rq, &in, sizeof in) < 0)
+		return -EINVAL;
+	if (strnlen(in.args, sizeof in.args) == sizeof in.args)
+		return -EINVAL;
+	const struct door *img = rq->door_in;
+	if (!img || img->server != &kobj_nucleus || img->entry != KOBJ_IMAGE)
+		return -EINVAL;
+	if (d->loaded || d->started)
+		return -EBUSY;
+	struct elf_start start;
+	const char *why;
+	int err = image_load(d, img->datum, in.args, &start, &why);
+	return load_done(d, err, &start, why, rp);
 }
 
 /* DOM_THREAD: a thread of d at eip with esp and eax. */
@@ -267,6 +313,16 @@ static int dom_signal(struct domain *d, const struct kobj_request *rq)
 	return signal_post(d, in.eip, in.arg);
 }
 
+/* DOM_FRAMES: the frames d holds (vmm.h's count), and its limit. */
+static int dom_frames(struct domain *d, const struct kobj_request *rq, struct kobj_reply *rp)
+{
+	if (rq->in_size != 0)
+		return -EINVAL;
+	struct kobj_frames_out out = {d->as.nframes, d->as.frame_limit};
+	put_out(rp, &out, sizeof out);
+	return 0;
+}
+
 static int dom_info(struct domain *d, const struct kobj_request *rq, struct kobj_reply *rp)
 {
 	if (rq->in_size != 0)
@@ -292,6 +348,8 @@ void domobj_domain(uint32_t id, const struct kobj_request *rq, struct kobj_reply
 	case DOM_INFO: rp->status = dom_info(d, rq, rp); break;
 	case DOM_CLONE: rp->status = dom_clone(d, rq, rp); break;
 	case DOM_SIGNAL: rp->status = dom_signal(d, rq); break;
+	case DOM_LOAD_IMAGE: rp->status = dom_load_image(d, rq, rp); break;
+	case DOM_FRAMES: rp->status = dom_frames(d, rq, rp); break;
 	default: rp->status = -ENOSYS; break;
 	}
 }

@@ -199,7 +199,13 @@ void door_pool_init(struct door_pool *pool);
 void door_pool_notice(struct notice *n);
 
 /* kobj.c: doors the nucleus serves itself (sprig/kobj.h). */
-enum kobj_kind { KOBJ_DOMAIN_MANAGER = 1, KOBJ_DOMAIN, KOBJ_DEVICE_MANAGER, KOBJ_IRQ_LINE };
+enum kobj_kind {
+	KOBJ_DOMAIN_MANAGER = 1,
+	KOBJ_DOMAIN,
+	KOBJ_DEVICE_MANAGER,
+	KOBJ_IRQ_LINE,
+	KOBJ_IMAGE
+};
 struct kobj_request {
 	struct thread *caller;
 	uint32_t op;

@@ -122,6 +122,7 @@ int kobj_call(struct thread *c, struct door *d, int mode)
 	case KOBJ_DOMAIN: domobj_domain(d->datum, &rq, &rp); break;
 	case KOBJ_DEVICE_MANAGER: devmgr_manager(&rq, &rp); break;
 	case KOBJ_IRQ_LINE: irqline_call(d->datum, &rq, &rp); break;
+	case KOBJ_IMAGE: image_call(d->datum, &rq, &rp); break;
 	default: rp.status = -ENOSYS; break;
 	}
 	if (rp.status < 0)

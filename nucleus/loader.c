@@ -8,9 +8,12 @@
  * argument string (the module's command line) and eax pointing at it.
  *
  * The same code loads an image from a caller's memory into a domain object
- * (elf_load_user, for DOM_LOAD), copying it a page at a time.
+ * (elf_load_user, for DOM_LOAD), copying it a page at a time. A program
+ * image (image.c) uses its halves: elf_parse_user to read the headers
+ * from a caller's memory, elf_add_stack to give a domain its stack.
  *
- * Entry points: elf_load_domain, elf_load_user.
+ * Entry points: elf_load_domain, elf_load_user, elf_parse_user,
+ * elf_add_stack.
  */
 #include "nucleus/nucleus.h"
 #include "lib/c/libc.h"
@@ -109,6 +112,27 @@ static int parse_headers(const struct image_src *src, uint32_t size, struct elf_
 	return elf_parse(bounce, size, info, why);
 }
 
+/* Gives d, its segments loaded, the main stack holding args, and in start
+ * where its first thread should begin (at entry). 0, or -ENOEXEC or
+ * -ENOMEM with *why. */
+int elf_add_stack(struct domain *d, uint32_t entry, const char *args, struct elf_start *start,
+                  const char **why)
+{
+	if (aspace_add_region(&d->as, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
+	                      VM_READ | VM_WRITE) < 0) {
+		*why = "no room for the stack";
+		return -ENOEXEC;
+	}
+	uint32_t argp = push_args(d, args);
+	if (!argp) {
+		*why = "out of memory for the stack";
+		return -ENOMEM;
+	}
+	*start = (struct elf_start){entry, argp - 16, argp};
+	*why = NULL;
+	return 0;
+}
+
 /* Fills the empty domain d from an image: its segments, a stack holding
  * args, and in start where its first thread should begin. Returns 0, or
  * -ENOEXEC, -ENOMEM or -EFAULT with *why naming the reason (d is then
@@ -120,19 +144,20 @@ static int load_image(struct domain *d, const struct image_src *src, uint32_t si
 	int err = parse_headers(src, size, &info, why);
 	if (err < 0 || (err = load_segments(d, src, &info, why)) < 0)
 		return err;
-	if (aspace_add_region(&d->as, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
-	                      VM_READ | VM_WRITE) < 0) {
-		*why = "no room for the stack";
-		return -ENOEXEC;
+	return elf_add_stack(d, info.entry, args, start, why);
+}
+
+/* Checks the ELF image at user address image (size bytes) of as and
+ * describes its segments in info. 0, or -ENOEXEC / -EFAULT with *why. */
+int elf_parse_user(struct aspace *as, uint32_t image, uint32_t size, struct elf_info *info,
+                   const char **why)
+{
+	struct image_src src = {NULL, as, image};
+	if (!uaccess_range_ok(image, size)) {
+		*why = "the image is not in user space";
+		return -EFAULT;
 	}
-	uint32_t argp = push_args(d, args);
-	if (!argp) {
-		*why = "out of memory for the stack";
-		return -ENOMEM;
-	}
-	*start = (struct elf_start){info.entry, argp - 16, argp};
-	*why = NULL;
-	return 0;
+	return parse_headers(&src, size, info, why);
 }
 
 /* Loads the ELF image at user address image (size bytes) of src_as into

@@ -342,6 +342,17 @@ struct elf_start {
 };
 int elf_load_user(struct domain *d, struct aspace *src_as, uint32_t image, uint32_t size,
                   const char *args, struct elf_start *start, const char **why);
+int elf_parse_user(struct aspace *as, uint32_t image, uint32_t size, struct elf_info *info,
+                   const char **why);
+int elf_add_stack(struct domain *d, uint32_t entry, const char *args, struct elf_start *start,
+                  const char **why);
+
+/* image.c: program images, whose read-only segments domains share. */
+int image_make(const struct kobj_request *rq, struct kobj_reply *rp);
+int image_load(struct domain *d, uint32_t id, const char *args, struct elf_start *start,
+               const char **why);
+void image_call(uint32_t id, const struct kobj_request *rq, struct kobj_reply *rp);
+void image_released(uint32_t id);
 
 /* syscall.c */
 void syscall_dispatch(struct sysregs *r);

@@ -74,6 +74,26 @@ static int spawn_wait(void)
 	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? 0 : -1;
 }
 
+/* The same from a file: true written to /tmp once (from the copy linked
+ * in), then each spawn through the fs (open, stat) and proc's image cache. */
+extern const char _binary_true_elf_start[], _binary_true_elf_end[];
+static int spawn_file_wait(void)
+{
+	static int written;
+	if (!written) {
+		int fd = open("/tmp/true", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+		size_t n = (size_t)(_binary_true_elf_end - _binary_true_elf_start);
+		if (fd < 0 || write(fd, _binary_true_elf_start, n) != (ssize_t)n)
+			return -1;
+		close(fd);
+		written = 1;
+	}
+	char *argv[] = {"/tmp/true", NULL};
+	pid_t pid = spawnv("/tmp/true", argv);
+	int st;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? 0 : -1;
+}
+
 /* Reads 8 sectors (4 KiB) from the start of the disk. */
 static int disk_read(const struct door_binding *disk)
 {
@@ -270,6 +290,7 @@ int main(int argc, char **argv)
 	MEASURE("proc_getpid", 0, 2000, bad |= getpid() <= 0);
 	MEASURE("proc_fork_wait", 0, 40, bad |= fork_exit_wait());
 	MEASURE("proc_spawn_wait", 0, 40, bad |= spawn_wait());
+	MEASURE("proc_spawn_file_wait", 0, 40, bad |= spawn_file_wait());
 	MEASURE("console_write", 64, 200, bad |= write(1, line, sizeof line) != sizeof line);
 	bad |= all_fs_rows();
 	if (measure_disk && disk_id >= 0)

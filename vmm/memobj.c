@@ -15,12 +15,19 @@
  * mapper (which may then hold more than its limit: it is refused its next
  * frames, as after any lowered limit).
  *
+ * An object may also be *held* by a nucleus object (a program image,
+ * nucleus/image.c: memobj_new, memobj_drop): it then outlives its
+ * mappers. While nobody maps it, it has no payer and its frames are
+ * charged to no domain (the holder bounds them); its next first mapper
+ * becomes its payer, charged every frame it holds.
+ *
  * An object lives in one frame: this header, then one entry per 4 MiB of
  * the object, the frame of a leaf whose 1024 entries are the frames of its
  * pages (0: not there yet).
  *
- * Entry points: memobj_from_region, memobj_map, memobj_unmap, memobj_page,
- * memobj_copy_pages, memobj_refs, memobj_payer, memobj_frames.
+ * Entry points: memobj_from_region, memobj_new, memobj_drop, memobj_write,
+ * memobj_map, memobj_unmap, memobj_page, memobj_copy_pages, memobj_refs,
+ * memobj_payer, memobj_frames.
  */
 #include "vmm/vmm.h"
 #include "lib/c/libc.h"
@@ -34,18 +41,19 @@ struct memobj {
 	paddr_t self;         /* the frame this header is in */
 	uint32_t npages;      /* its size in pages */
 	uint32_t nframes;     /* frames held: this one, its leaves and its pages */
-	struct aspace *payer; /* the mapper charged for them */
-	uint32_t nmappers;    /* its references */
+	struct aspace *payer; /* the mapper charged for them; NULL when none maps it */
+	uint32_t held;        /* a nucleus object holds it (memobj_new) */
+	uint32_t nmappers;    /* its references, but the holder's */
 	struct aspace *mappers[MEMOBJ_MAPPERS];
 	paddr_t leaf[MEMOBJ_LEAVES];
 };
 _Static_assert(sizeof(struct memobj) <= PAGE_SIZE, "a memory object fits in its frame");
 
-/* Counts one more frame as the object's (charged to its payer); -ENOMEM
- * over the payer's limit. */
+/* Counts one more frame as the object's (charged to its payer, if it has
+ * one); -ENOMEM over the payer's limit. */
 static int obj_charge(struct memobj *obj)
 {
-	int err = aspace_charge(obj->payer, 1);
+	int err = obj->payer ? aspace_charge(obj->payer, 1) : 0;
 	if (!err)
 		obj->nframes++;
 	return err;
@@ -59,7 +67,8 @@ static paddr_t obj_frame_alloc(struct memobj *obj, int *err)
 	paddr_t pa = frame_alloc();
 	if (!pa) {
 		obj->nframes--;
-		obj->payer->nframes--;
+		if (obj->payer)
+			obj->payer->nframes--;
 		*err = -ENOMEM;
 	}
 	return pa;
@@ -81,7 +90,8 @@ static struct memobj *memobj_create(struct aspace *payer, uint32_t npages, int *
 	return obj;
 }
 
-/* Frees every frame of an object nobody maps and uncharges its payer. */
+/* Frees every frame of an object nobody maps or holds, and uncharges its
+ * payer. */
 static void memobj_destroy(struct memobj *obj)
 {
 	for (uint32_t l = 0; l < MEMOBJ_LEAVES; l++) {
@@ -93,7 +103,8 @@ static void memobj_destroy(struct memobj *obj)
 				frame_free(page[i]);
 		frame_free(obj->leaf[l]);
 	}
-	obj->payer->nframes -= obj->nframes;
+	if (obj->payer)
+		obj->payer->nframes -= obj->nframes;
 	frame_free(obj->self);
 }
 
@@ -122,12 +133,63 @@ paddr_t memobj_page(struct memobj *obj, uint32_t idx, int *err)
 	return *slot;
 }
 
-/* as maps obj from now on (one more reference). -ENOMEM when it has as
- * many mappers as it can count. */
+/* A new object of npages pages, held by the caller (a nucleus object),
+ * mapped and charged to nobody yet: its frames are its holder's to bound.
+ * NULL with *err = -ENOMEM when memory is out. */
+struct memobj *memobj_new(uint32_t npages, int *err)
+{
+	if (npages == 0 || npages > MEMOBJ_LEAVES * PT_ENTRIES) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	struct memobj *obj = memobj_create(NULL, npages, err);
+	if (obj)
+		obj->held = 1;
+	return obj;
+}
+
+/* The holder lets go of obj: it goes now if nobody maps it, else with its
+ * last mapper. */
+void memobj_drop(struct memobj *obj)
+{
+	assert(obj->held);
+	obj->held = 0;
+	if (obj->nmappers == 0)
+		memobj_destroy(obj);
+}
+
+/* Copies n bytes from src into obj at byte offset off, making its pages
+ * (charged as memobj_page charges them). 0, or -ENOMEM. */
+int memobj_write(struct memobj *obj, uint32_t off, const void *src, uint32_t n)
+{
+	assert(off <= obj->npages * PAGE_SIZE && n <= obj->npages * PAGE_SIZE - off);
+	while (n) {
+		int err;
+		uint32_t in = off & PAGE_MASK, k = PAGE_SIZE - in < n ? PAGE_SIZE - in : n;
+		paddr_t pa = memobj_page(obj, off >> PAGE_SHIFT, &err);
+		if (!pa)
+			return err;
+		memcpy((char *)PHYS_TO_VIRT(pa) + in, src, k);
+		src = (const char *)src + k;
+		off += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* as maps obj from now on (one more reference). The first mapper of an
+ * object that had none becomes its payer, charged every frame it holds.
+ * -ENOMEM when it has as many mappers as it can count, or over as's
+ * limit. */
 int memobj_map(struct memobj *obj, struct aspace *as)
 {
 	if (obj->nmappers == MEMOBJ_MAPPERS)
 		return -ENOMEM;
+	if (!obj->payer) {
+		if (aspace_charge(as, obj->nframes) < 0)
+			return -ENOMEM;
+		obj->payer = as;
+	}
 	obj->mappers[obj->nmappers++] = as;
 	return 0;
 }
@@ -142,8 +204,13 @@ void memobj_unmap(struct memobj *obj, struct aspace *as)
 		i++;
 	assert(i < obj->nmappers);
 	obj->mappers[i] = obj->mappers[--obj->nmappers];
-	if (obj->nmappers == 0) {
+	if (obj->nmappers == 0 && !obj->held) {
 		memobj_destroy(obj);
+		return;
+	}
+	if (obj->nmappers == 0) {
+		as->nframes -= obj->nframes; /* its holder keeps it, charged to nobody */
+		obj->payer = NULL;
 		return;
 	}
 	if (obj->payer == as) {

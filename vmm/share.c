@@ -169,8 +169,10 @@ static int clone_private(struct aspace *dst, struct aspace *src, const struct re
 /* Makes dst (new and empty) a copy-on-write copy of src for a fork: the
  * same regions, and every page src has mapped shared read-only until one
  * side writes to it; pages src never touched stay demand-zero in both. A
- * shared region of src is copied whole (the object's pages, whoever
- * touched them): dst must not see later writes to it. Device regions
+ * writable shared region of src is copied whole (the object's pages,
+ * whoever touched them): dst must not see later writes to it; a read-only
+ * one (a program's text, nucleus/image.c) maps the same object, since
+ * nobody can write it and a copy could never differ. Device regions
  * (vmm_map_device) are left out: a device is its driver's. Every page and
  * page table is charged to dst, whose limit must be set first. Returns 0,
  * or -ENOMEM (memory out, or dst's limit passed) with dst holding a
@@ -182,6 +184,11 @@ int vmm_clone(struct aspace *dst, struct aspace *src)
 		const struct region *r = &src->regions[i];
 		if (r->prot & VM_DEVICE)
 			continue;
+		if (r->obj && !(r->prot & VM_WRITE)) {
+			if (aspace_add_shared(dst, r) < 0)
+				return -ENOMEM;
+			continue;
+		}
 		if (aspace_add_region(dst, r->start, r->end, r->prot) < 0)
 			return -ENOMEM;
 		err = clone_private(dst, src, r);

@@ -139,8 +139,12 @@ void vmm_unmap(struct aspace *as, uint32_t va, uint32_t len);
 int vmm_clone(struct aspace *dst, struct aspace *src);
 int vmm_clone_shared(struct aspace *dst, struct aspace *src);
 
-/* memobj.c: memory objects, the pages of shared regions. */
+/* memobj.c: memory objects, the pages of shared regions (and of program
+ * images, which hold them: memobj_new). */
 int memobj_from_region(struct aspace *as, struct region *r);
+struct memobj *memobj_new(uint32_t npages, int *err);
+void memobj_drop(struct memobj *obj);
+int memobj_write(struct memobj *obj, uint32_t off, const void *src, uint32_t n);
 int memobj_map(struct memobj *obj, struct aspace *as);
 void memobj_unmap(struct memobj *obj, struct aspace *as);
 paddr_t memobj_page(struct memobj *obj, uint32_t idx, int *err);

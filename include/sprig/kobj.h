@@ -22,6 +22,8 @@
 /* The domain manager. */
 #define DM_CREATE  1 /* kobj_create_in -> {status}, rdesc[0]: the new domain */
 #define DM_DEVICES 2 /* {} -> {status}, rdesc[0]: the device manager */
+#define DM_IMAGE   3 /* kobj_image_in -> {status}, rdesc[0]: an image (below) */
+#define DM_FRAMES  4 /* {} -> kobj_frames_out: the machine's free and total frames */
 
 struct kobj_create_in {
 	char name[KOBJ_NAME_MAX]; /* NUL-terminated */
@@ -29,14 +31,16 @@ struct kobj_create_in {
 };
 
 /* A domain. Every operation on a domain that has ended answers -ESRCH. */
-#define DOM_LOAD   1 /* kobj_load_in -> kobj_load_out: an ELF image from the caller */
-#define DOM_THREAD 2 /* kobj_thread_in -> {status = thread id} */
-#define DOM_GIVE   3 /* desc[0]: a door -> {status = its id in the domain} */
-#define DOM_KILL   4 /* {int32_t status} -> {0}: ends it */
-#define DOM_WATCH  5 /* desc[0]: a door to notify when it ends -> {0} */
-#define DOM_INFO   6 /* {} -> kobj_info_out */
-#define DOM_CLONE  7 /* kobj_clone_in -> {status}, rdesc[0]: a new domain (below) */
-#define DOM_SIGNAL 8 /* kobj_signal_in -> {0}: an upcall in its main thread (sprig/signal.h) */
+#define DOM_LOAD       1  /* kobj_load_in -> kobj_load_out: an ELF image from the caller */
+#define DOM_THREAD     2  /* kobj_thread_in -> {status = thread id} */
+#define DOM_GIVE       3  /* desc[0]: a door -> {status = its id in the domain} */
+#define DOM_KILL       4  /* {int32_t status} -> {0}: ends it */
+#define DOM_WATCH      5  /* desc[0]: a door to notify when it ends -> {0} */
+#define DOM_INFO       6  /* {} -> kobj_info_out */
+#define DOM_CLONE      7  /* kobj_clone_in -> {status}, rdesc[0]: a new domain (below) */
+#define DOM_SIGNAL     8  /* kobj_signal_in -> {0}: an upcall in its main thread (sprig/signal.h) */
+#define DOM_LOAD_IMAGE 9  /* kobj_load_image_in, desc[0]: an image -> kobj_load_out */
+#define DOM_FRAMES     10 /* {} -> kobj_frames_out: the frames it holds, and its limit */
 
 struct kobj_load_in {
 	uint32_t image, size; /* the ELF file in the caller's memory */
@@ -57,6 +61,39 @@ struct kobj_thread_in {
 
 struct kobj_info_out {
 	uint32_t id, threads;
+};
+
+/* DM_FRAMES: free, total; DOM_FRAMES: held, limit (0: none). */
+struct kobj_frames_out {
+	uint32_t free, total;
+};
+
+/*
+ * Program images (docs/processes.md §2). DM_IMAGE reads an ELF executable
+ * from the caller's memory, as DOM_LOAD does, and answers a door to an
+ * image: a memory object per loadable segment, filled from the file.
+ * DOM_LOAD_IMAGE loads an empty domain from one: read-only segments map
+ * the image's objects (the same pages in every domain loaded from it),
+ * writable ones get a copy. Errors: -ENOEXEC (a malformed file), -EFAULT,
+ * -ENOMEM (memory, or the frames all images may hold), -EAGAIN (no room
+ * for another image); DOM_LOAD_IMAGE: -EINVAL (no image door), -EBUSY
+ * (already loaded), -ENOMEM.
+ */
+struct kobj_image_in {
+	uint32_t image, size; /* the ELF file in the caller's memory */
+};
+
+struct kobj_load_image_in {
+	char args[200]; /* the argument string, NUL-terminated */
+};
+
+/* An image door's one operation. */
+#define IMG_INFO 1 /* {} -> kobj_image_info */
+struct kobj_image_info {
+	uint32_t shared_pages; /* pages of its read-only segments: mapped, not copied */
+	uint32_t copied_pages; /* pages of file data in its writable segments */
+	uint32_t frames;       /* frames its objects hold now */
+	uint32_t mappers;      /* domains mapping its shared segments */
 };
 
 /* DOM_CLONE: a new domain named name, with no threads and no doors (the

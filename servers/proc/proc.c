@@ -22,6 +22,7 @@
 
 #include "lib/doors/kobj.h"
 #include "servers/proc/bootimg.h"
+#include "servers/proc/imgcache.h"
 #include "servers/proc/table.h"
 
 #define START_BYTES 2048       /* arguments and environment handed to a new process */
@@ -181,38 +182,66 @@ static int launch(struct process *p, struct process *from, int dom, uint32_t eip
 	return 0;
 }
 
+/* The identity a program is cached by (imgcache.h). */
+static void program_key(struct imgkey *key, const char *path, const struct stat *st)
+{
+	memset(key, 0, sizeof *key);
+	strlcpy(key->path, path, sizeof key->path);
+	if (st) {
+		key->dev = st->st_dev;
+		key->ino = st->st_ino;
+		key->size = (uint32_t)st->st_size;
+		key->mtime = st->st_mtime;
+	}
+}
+
+/* Reads the whole file fd (st says its size) into *owned. 0 or -EIO. */
+static int read_program(int fd, const struct stat *st, void **owned)
+{
+	ssize_t got = 0, n = 1;
+	while (got < st->st_size &&
+	       (n = read(fd, (char *)*owned + got, (size_t)(st->st_size - got))) > 0)
+		got += n;
+	if (got == st->st_size)
+		return 0;
+	free(*owned);
+	*owned = NULL;
+	return -EIO;
+}
+
 /*
- * The program a path names: a file read through the file system once it
- * is up (a path with a '/' as it is; a bare name from /bin), else the boot
- * image's program of that name. The image is in *owned (to free) when it
- * came from a file.
+ * The program a path names: a file through the file system once it is up
+ * (a path with a '/' as it is; a bare name from /bin), else the boot
+ * image's program of that name. *img is its cached image door (the
+ * cache's), or -1 with the file in *image and *size (in *owned, to free,
+ * when it came from a file) and its identity in *key for the cache.
  */
-static int find_program(const char *path, const void **image, uint32_t *size, void **owned)
+static int find_program(const char *path, int *img, struct imgkey *key, const void **image,
+                        uint32_t *size, void **owned)
 {
 	*owned = NULL;
+	*img = -1;
 	int slash = strchr(path, '/') != NULL;
 	if (pm.fs_up) {
 		char full[FS_PATH_MAX + 1];
 		snprintf(full, sizeof full, slash ? "%s" : "/bin/%s", path);
-		int fd = open(full, O_RDONLY);
+		int fd = open(full, O_RDONLY), err = 0;
 		struct stat st;
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-		    st.st_size <= (off_t)PROGRAM_MAX && (*owned = malloc((size_t)st.st_size))) {
-			ssize_t got = 0, n = 1;
-			while (got < st.st_size &&
-			       (n = read(fd, (char *)*owned + got, (size_t)(st.st_size - got))) > 0)
-				got += n;
-			close(fd);
-			if (got == st.st_size) {
-				*image = *owned;
-				*size = (uint32_t)got;
-				return 0;
+		    st.st_size <= (off_t)PROGRAM_MAX) {
+			program_key(key, full, &st);
+			if (strlen(full) >= sizeof key->path || (*img = imgcache_find(key)) < 0) {
+				if (!(*owned = malloc((size_t)st.st_size)))
+					err = -ENOMEM;
+				else if (!(err = read_program(fd, &st, owned))) {
+					*image = *owned;
+					*size = (uint32_t)st.st_size;
+				}
 			}
-			free(*owned);
-			*owned = NULL;
-			return -EIO;
+			close(fd);
+			return err;
 		}
-		int err = fd < 0 ? -errno : S_ISREG(st.st_mode) ? -ENOEXEC : -EACCES;
+		err = fd < 0 ? -errno : S_ISREG(st.st_mode) ? -ENOEXEC : -EACCES;
 		if (fd >= 0)
 			close(fd);
 		if (slash && strncmp(path, "/bin/", 5))
@@ -221,9 +250,37 @@ static int find_program(const char *path, const void **image, uint32_t *size, vo
 	const struct bootprog *prog = bootimg_find(base_name(path));
 	if (!prog)
 		return -ENOENT;
+	char name[IMGCACHE_PATH];
+	snprintf(name, sizeof name, "boot:%s", prog->name);
+	struct stat st = {.st_size = (off_t)prog->size};
+	program_key(key, name, &st);
+	*img = imgcache_find(key);
 	*image = prog->image;
 	*size = prog->size;
 	return 0;
+}
+
+/* Fills the empty domain dom with the program: from its cached image,
+ * or a new one cached now (its text shared with every process of it),
+ * or, when no image can be made, by copying the file (DOM_LOAD). */
+static int load_program(const char *path, int dom, struct kobj_load_out *lo)
+{
+	const void *image = NULL;
+	uint32_t size = 0;
+	void *owned;
+	struct imgkey key;
+	int img;
+	int err = find_program(path, &img, &key, &image, &size, &owned);
+	if (err < 0)
+		return err;
+	if (img < 0 && strlen(key.path) + 1 < sizeof key.path)
+		img = imgcache_add(pm.dm, &key, image, size);
+	if (img >= 0)
+		err = imgcache_load(dom, img, PROC_START_ARGS, lo);
+	else
+		err = dom_load(dom, image, size, PROC_START_ARGS, lo);
+	free(owned);
+	return err;
 }
 
 /* A new domain for process p running the program the arguments name. */
@@ -235,20 +292,11 @@ static int exec_into(struct process *p, struct process *from, const struct door_
 	if (io->in_size > START_BYTES)
 		return -E2BIG;
 	const char *path = io->in;
-	const void *image;
-	uint32_t size;
-	void *owned;
-	int err = find_program(path, &image, &size, &owned);
-	if (err < 0)
-		return err;
 	int dom = dm_create(pm.dm, base_name(path), 0);
-	if (dom < 0) {
-		free(owned);
+	if (dom < 0)
 		return dom;
-	}
 	struct kobj_load_out lo;
-	err = dom_load(dom, image, size, PROC_START_ARGS, &lo);
-	free(owned);
+	int err = load_program(path, dom, &lo);
 	if (err >= 0)
 		err = launch(p, from, dom, lo.entry, lo.esp, lo.argp);
 	if (err < 0) {
@@ -796,6 +844,10 @@ int main(int argc, char **argv)
 			break;
 		wait_change(seen);
 	}
+	uint32_t entries, hits, misses;
+	imgcache_stats(&entries, &hits, &misses);
+	printf("proc: program images: %u cached, %u loads from the cache, %u misses\n", entries,
+	       hits, misses);
 	printf("proc: every process has ended; proc ends\n");
 	return first ? 0 : 1;
 }

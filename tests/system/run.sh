@@ -19,7 +19,7 @@ rm -f "$RESULTS"
 
 # The door scenarios also run under Bochs, which checks segment and
 # privilege rules QEMU skips (EMU=bochs: lib.sh's boot uses Bochs).
-BOCHS_TOO="iotest doors door_failures door_queue fastpath_c hostile attack domains howto fuzz signals devices proc sharing fs ata disk"
+BOCHS_TOO="iotest doors door_failures door_queue fastpath_c hostile attack domains howto fuzz signals devices proc sharing fs ata disk text"
 
 bochs=0
 if [[ ${1:-} == --bochs ]]; then

@@ -401,7 +401,98 @@ static void test_plain_clone_of_a_shared_region_copies_it(void **state)
 	assert_int_equal(get32(&third, DATA + 2 * PAGE_SIZE), 22);
 	put32(&third, DATA + 2 * PAGE_SIZE, 24);
 	assert_int_equal(get32(&par, DATA + 2 * PAGE_SIZE), 23);
-	assert_int_equal(frame_of(&third, TEXT), frame_of(&par, TEXT)); /* read-only: shared */
+	/* read-only: the same object, not a copy (nobody can write it) */
+	assert_ptr_equal(region_of(&third, TEXT)->obj, region_of(&par, TEXT)->obj);
+	assert_int_equal(get32(&third, TEXT), get32(&par, TEXT));
+	assert_int_equal(frame_of(&third, TEXT), frame_of(&par, TEXT));
+	assert_int_equal(memobj_refs(region_of(&par, TEXT)->obj), 3);
+}
+
+/* ---- objects held by a nucleus object (program images) ---- */
+
+/* A held object, filled by memobj_write, charged to nobody until its
+ * first mapper, which pays for all of it; the charge moves as mappers
+ * leave, goes with the last, and the frames stay until the holder drops
+ * it. */
+static void test_held_object_outlives_its_mappers(void **state)
+{
+	(void)state;
+	int err;
+	uint32_t free0 = frame_free_count();
+	struct memobj *obj = memobj_new(2, &err);
+	assert_non_null(obj);
+	assert_int_equal(memobj_write(obj, PAGE_SIZE - 2, "abcd", 4), 0); /* across a page */
+	assert_null(memobj_payer(obj));
+	assert_int_equal(memobj_frames(obj), 4); /* header, leaf, two pages */
+	uint32_t kid0 = kid.nframes;
+	struct region r = {OTHER, OTHER + 2 * PAGE_SIZE, VM_READ, obj};
+	assert_int_equal(aspace_add_shared(&kid, &r), 0);
+	assert_ptr_equal(memobj_payer(obj), &kid);
+	assert_int_equal(kid.nframes, kid0 + 4);
+	assert_int_equal(get32(&kid, OTHER + PAGE_SIZE - 2), 0x64636261);
+	assert_int_equal(aspace_add_shared(&par, &r), 0);
+	assert_ptr_equal(memobj_payer(obj), &kid);
+	assert_int_equal(get32(&par, OTHER + PAGE_SIZE - 2), 0x64636261);
+	assert_int_equal(frame_of(&par, OTHER), frame_of(&kid, OTHER));
+	check_count(&par);
+	check_count(&kid);
+	assert_int_equal(aspace_remove_region(&kid, OTHER), 0);
+	assert_ptr_equal(memobj_payer(obj), &par);
+	check_count(&kid);
+	check_count(&par);
+	assert_int_equal(aspace_remove_region(&par, OTHER), 0);
+	assert_null(memobj_payer(obj)); /* held, charged to nobody */
+	check_count(&par);
+	assert_true(frame_free_count() < free0);
+	memobj_drop(obj); /* teardown checks every frame came back */
+}
+
+/* Dropped while mapped, the object goes with its last mapper. */
+static void test_held_object_dropped_while_mapped(void **state)
+{
+	(void)state;
+	int err;
+	struct memobj *obj = memobj_new(1, &err);
+	assert_non_null(obj);
+	struct region r = {OTHER, OTHER + PAGE_SIZE, VM_READ, obj};
+	assert_int_equal(aspace_add_shared(&kid, &r), 0);
+	memobj_drop(obj);
+	assert_int_equal(get32(&kid, OTHER), 0); /* a zero page, made now */
+	check_count(&kid);
+	aspace_destroy(&kid); /* the last mapper: everything goes */
+}
+
+/* A first mapper that cannot pay for the object is refused, unchanged;
+ * a plain clone of a mapper maps it too, paying nothing; bad sizes are
+ * refused. */
+static void test_held_object_first_mapper_pays_or_is_refused(void **state)
+{
+	(void)state;
+	int err;
+	assert_null(memobj_new(0, &err));
+	assert_int_equal(err, -EINVAL);
+	struct memobj *obj = memobj_new(3, &err);
+	assert_non_null(obj);
+	assert_int_equal(memobj_write(obj, 0, "xyz", 3), 0);
+	struct region r = {OTHER, OTHER + 3 * PAGE_SIZE, VM_READ | VM_EXEC, obj};
+	kid.frame_limit = kid.nframes + 1;
+	uint32_t kid0 = kid.nframes;
+	assert_int_equal(aspace_add_shared(&kid, &r), -ENOMEM);
+	assert_int_equal(kid.nframes, kid0);
+	assert_null(region_of(&kid, OTHER));
+	assert_null(memobj_payer(obj));
+	kid.frame_limit = 0;
+	assert_int_equal(aspace_add_shared(&kid, &r), 0);
+	assert_int_equal(aspace_create(&third), 0);
+	assert_int_equal(vmm_clone(&third, &kid), 0);
+	assert_ptr_equal(region_of(&third, OTHER)->obj, obj);
+	assert_ptr_equal(memobj_payer(obj), &kid);
+	assert_int_equal(get32(&third, OTHER), get32(&kid, OTHER));
+	memobj_drop(obj);
+	check_count(&third);
+	aspace_destroy(&kid); /* the payer goes first: third pays */
+	assert_ptr_equal(memobj_payer(obj), &third);
+	check_count(&third);
 }
 
 /* A bulk share out of or into a shared region copies: the object's page
@@ -470,6 +561,9 @@ int main(void)
 	        T(test_clone_out_of_memory_changes_nothing),
 	        T(test_fault_charges_the_payers_limit),
 	        T(test_plain_clone_of_a_shared_region_copies_it),
+	        T(test_held_object_outlives_its_mappers),
+	        T(test_held_object_dropped_while_mapped),
+	        T(test_held_object_first_mapper_pays_or_is_refused),
 	        T(test_bulk_share_of_shared_memory_copies),
 	        T(test_unmapping_shared_pages_keeps_them),
 	        T(test_device_regions_are_left_out),
