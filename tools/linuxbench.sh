@@ -12,7 +12,8 @@
 # i686-linux-gnu-gcc and glibc (libc6-dev-i386-cross), packs them as /init
 # and /true in an initramfs (cpio newc), and boots it with tools/qemu.sh
 # --icount — make bench's machine: QEMU's qemu32 CPU, 128 MiB, the TSC one
-# tick per executed instruction — on the command line below, twice. It
+# tick per executed instruction — on the command line below, twice, each
+# boot with its own fixed start for the real-time clock (boot says why). It
 # writes build/bench/linux.csv (name,bytes,iterations,run,per_op),
 # build/bench/linux-info.txt (the kernel, its command line, its CPU
 # vulnerability mitigations), prints a table, and rewrites the block of
@@ -25,14 +26,14 @@
 # tools are installed with apt-get as root, as tools/deps.sh does.
 #
 # Usage: tools/linuxbench.sh [options]
-#   --runs N        boot N times (default 2); runs differing by more than
-#                   5% in a row are reported
+#   --runs N        boot N times (default 2); rows whose boots differ by
+#                   more than 5% are reported
 #   --append ARGS   more kernel command-line arguments (e.g. mitigations=off)
 #   --docs          only rewrite the docs block from build/bench/linux.csv
 #                   and build/bench/results.csv (no boot, no network)
 set -euo pipefail
 
-usage() { sed -n '/^# Usage/,/^set -e/s/^# \{0,1\}//p' "$0" | sed '$d'; }
+usage() { sed -n '/^# Usage/,/^set -e/s/^# \{0,1\}//p' "$0"; }
 cd "$(dirname "$0")/.."
 cache=build/linux out=build/bench doc=docs/measuring.md
 runs=2 docs_only=0
@@ -53,6 +54,7 @@ while (($#)); do
 done
 
 die() { echo "linuxbench.sh: $*" >&2; exit 1; }
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs wants a number of boots, not $runs"
 have() { command -v "$1" >/dev/null 2>&1; }
 exists() { compgen -G "$1" >/dev/null; }
 
@@ -96,7 +98,8 @@ fetch_kernel() {
 	local pkg tmp deb
 	pkg=$(apt-cache depends linux-image-686:i386 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^:]*-686\)\(:i386\)\{0,1\}$/\1/p' | head -n 1)
-	[[ -n $pkg ]] || die "apt knows no linux-image-686:i386 (is the Debian 12 archive in apt's sources?)"
+	[[ -n $pkg ]] || die "apt knows no linux-image-686:i386 (apt-get update had no network," \
+		"or apt's sources have no Debian 12 archive)"
 	mkdir -p "$cache"
 	tmp=$(mktemp -d "$cache/fetch.XXXXXX")
 	echo "linuxbench.sh: downloading $pkg:i386" >&2
@@ -122,11 +125,17 @@ build_initrd() {
 		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$cache/initrd.cpio"
 }
 
-# boot RUN: one boot; its rows appended to linux.csv as run RUN.
+# boot RUN: one boot; its rows appended to linux.csv as run RUN. QEMU's
+# real-time clock would start at the host's time, and Linux seeds its
+# random state (hash tables, allocators) partly from it; so boot RUN
+# starts it at midnight on day RUN of January 2025 and runs it on virtual
+# time: each boot is then the same on every run of the command, and boots
+# differ as much as a different start makes them.
 boot() {
-	local log=$out/linux-$1.log status=0
+	local log=$out/linux-$1.log status=0 rtc
+	rtc=$(printf 'base=2025-01-%02dT00:00:00,clock=vm' $((($1 - 1) % 28 + 1)))
 	tools/qemu.sh --kernel "$cache/vmlinuz" --modules "$cache/initrd.cpio" \
-		--append "$cmdline" --icount --log "$log" --timeout 900 </dev/null \
+		--append "$cmdline" --icount --log "$log" --timeout 900 -- -rtc "$rtc" </dev/null \
 		>"$out/linux-$1.qemu.out" 2>&1 || status=$?
 	sed -i 's/\r//g' "$log"
 	if grep -q '^lbench: failed' "$log" || ! grep -q '^lbench: done$' "$log" || ((status != 0)); then
@@ -151,8 +160,12 @@ summary() {
 		if ($5 < lo[key]) lo[key] = $5
 		if ($5 > hi[key]) hi[key] = $5
 	}
-	END { for (i = 0; i < k; i++) { key = order[i]
-		printf "%s,%d,%.1f\n", key, sum[key] / n[key] + 0.5, 100 * (hi[key] - lo[key]) / lo[key] } }' "$csv"
+	END {
+		for (i = 0; i < k; i++) {
+			key = order[i]
+			printf "%s,%d,%.1f\n", key, sum[key] / n[key] + 0.5, 100 * (hi[key] - lo[key]) / lo[key]
+		}
+	}' "$csv"
 }
 
 # sprig_figures: "linux_name,bytes,sprig_figure" for each Linux row with
@@ -173,13 +186,14 @@ docs_block() {
 	local info=$out/linux-info.txt
 	echo "<!-- linux:begin (written by make bench-linux; do not edit) -->"
 	echo "Linux $(sed -n 's/^kernel: Linux \([^ ]*\) .*/\1/p' "$info")" \
-		"($(sed -n 's/^package: //p' "$info")), command line" \
-		"\`$(sed -n 's/^cmdline: //p' "$info")\`, $(summary_runs) boots;" \
-		"security modules $(sed -n 's/^lsm: //p' "$info"). Mitigations the kernel reports active:"
+		"($(sed -n 's/^package: //p' "$info")),"
+	echo "command line \`$(sed -n 's/^cmdline: //p' "$info")\`, $(summary_runs) boots;"
+	echo "security modules $(sed -n 's/^lsm: //p' "$info")."
+	echo "Mitigations the kernel reports active:"
 	echo
 	sed -n 's/^\([a-z_0-9]*\): Mitigation: \(.*\)/- \1: \2/p' "$info"
 	echo
-	echo "| row | bytes | Linux | runs differ | Sprig | Sprig / Linux |"
+	echo "| row | bytes | Linux | boots differ | Sprig | Sprig / Linux |"
 	echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 	awk -F, 'FNR == NR { s[$1 "," $2] = $3; next }
 	{
@@ -195,7 +209,10 @@ summary_runs() { awk -F, 'NR > 1 && $4 > n { n = $4 } END { print n }' "$csv"; }
 # replace_block FILE BLOCKFILE: FILE with its linux block replaced.
 replace_block() {
 	awk -v blockfile="$2" '
-	/^<!-- linux:begin/ { while ((getline line < blockfile) > 0) print line; skip = 1; next }
+	/^<!-- linux:begin/ {
+		while ((getline line < blockfile) > 0) print line
+		close(blockfile); skip = 1; next
+	}
 	/^<!-- linux:end -->/ { skip = 0; next }
 	!skip { print }' "$1"
 }
@@ -231,6 +248,9 @@ write_docs
 
 printf "%-18s %8s %10s %14s %8s\n" name bytes iterations "Linux (instr)" spread
 summary | awk -F, '{ printf "%-18s %8s %10s %14s %7.1f%%\n", $1, $2, $3, $4, $5 }'
-summary | awk -F, -v max=$MAX_SPREAD '$5 > max { printf "linuxbench.sh: %s: the runs differ by %.1f%%\n", $1, $5; bad = 1 }
-	END { exit bad }' >&2 || echo "linuxbench.sh: some rows vary by more than $MAX_SPREAD% between runs" >&2
+if ! summary | awk -F, -v max=$MAX_SPREAD '$5 > max { bad = 1
+		printf "linuxbench.sh: %s: the boots differ by %.1f%%\n", $1, $5 }
+	END { exit bad }' >&2; then
+	echo "linuxbench.sh: some rows vary by more than $MAX_SPREAD% between boots" >&2
+fi
 echo "wrote $csv, $out/linux-info.txt and the linux block of $doc"
