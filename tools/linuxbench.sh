@@ -121,6 +121,7 @@ build_initrd() {
 	rm -rf "$root" && mkdir -p "$root"/{dev,proc,sys,tmp}
 	"${cc[@]}" -o "$root/init" tools/linuxbench/lbench.c
 	"${cc[@]}" -o "$root/true" tools/linuxbench/true.c
+	find "$root" -exec touch -h -d @0 {} + # the same bytes on every build
 	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
 		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$cache/initrd.cpio"
 }
@@ -129,8 +130,8 @@ build_initrd() {
 # real-time clock would start at the host's time, and Linux seeds its
 # random state (hash tables, allocators) partly from it; so boot RUN
 # starts it at midnight on day RUN of January 2025 and runs it on virtual
-# time: each boot is then the same on every run of the command, and boots
-# differ as much as a different start makes them.
+# time: each boot is then (nearly always) the same on every run of the
+# command, and boots differ as much as a different start makes them.
 boot() {
 	local log=$out/linux-$1.log status=0 rtc
 	rtc=$(printf 'base=2025-01-%02dT00:00:00,clock=vm' $((($1 - 1) % 28 + 1)))
@@ -139,7 +140,7 @@ boot() {
 		>"$out/linux-$1.qemu.out" 2>&1 || status=$?
 	sed -i 's/\r//g' "$log"
 	if grep -q '^lbench: failed' "$log" || ! grep -q '^lbench: done$' "$log" || ((status != 0)); then
-		echo "linuxbench.sh: run $1 failed (QEMU status $status); see $log" >&2
+		echo "linuxbench.sh: boot $1 failed (QEMU status $status); see $log" >&2
 		tail -n 20 "$log" >&2
 		exit 1
 	fi
