@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# Sprig's one Makefile. Targets: all run test bench iso debug format clean.
+# Sprig's one Makefile. Targets: all run test bench bench-linux iso debug format clean.
 # Everything it makes goes under build/. `make CROSS=i686-elf-` picks a
 # cross compiler; the default is i686-elf- if installed, else Debian's
 # i686-linux-gnu- used freestanding.
@@ -224,6 +224,11 @@ bench: deps all
 	@tools/bench.sh
 	@echo; tools/profile.sh
 
+# The same rows on Linux, on the same emulated CPU (docs/measuring.md). It
+# downloads a Debian kernel the first time, so make test never runs it.
+bench-linux:
+	@tools/linuxbench.sh
+
 # Unit tests: CMocka, for the host, from the same sources as the nucleus.
 UNIT_TESTS := frame elf pagetable uaccess format share memobj dtable ptable ext2 walk cache
 UNIT_SRCS_frame := vmm/frame.c
@@ -285,7 +290,7 @@ test: deps
 clean:
 	rm -rf $(B)
 
-.PHONY: all run test bench fuzz iso debug clean deps unit format format-check disk
+.PHONY: all run test bench bench-linux fuzz iso debug clean deps unit format format-check disk
 .SUFFIXES:
 # Keep the objects that chains of rules make (user .o files, blobs): else
 # the next make rebuilds every program.

@@ -93,6 +93,11 @@ if ((check)); then
 	exit 0
 fi
 replace_block "$doc" "$out/docs-block.md" >"$out/measuring.md" && cp "$out/measuring.md" "$doc"
+# The Sprig column of the Linux block (make bench-linux) follows this run,
+# if make bench-linux has measured Linux in this tree.
+if [[ -f $out/linux.csv ]]; then
+	tools/linuxbench.sh --docs || echo "bench.sh: could not rewrite the linux block of $doc" >&2
+fi
 
 # The table: one row per (name, bytes), the two modes side by side.
 awk -F, 'NR > 1 {
