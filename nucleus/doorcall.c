@@ -540,13 +540,17 @@ static int call_door(struct thread *c, struct door *d, int mode)
 }
 
 /* The results a server kept stable under a lock have gone (or could not):
- * the lock's word is cleared and one futex waiter on it woken. A bad
- * address is the server's own mistake and harms only it: nothing is
- * written. */
+ * the lock's word is cleared, and one futex waiter woken if it said there
+ * were some (2). A bad address is the server's own mistake and harms only
+ * it: nothing is written. */
 static void release_word(uint32_t va)
 {
-	static const uint32_t zero = 0;
-	if (!(va & 3) && copy_out(&current->dom->as, va, &zero, sizeof zero) == 0)
+	uint32_t *word = (va & 3) ? NULL : user_span(&current->dom->as, va, sizeof *word, 1);
+	if (!word) /* not there and writable (a page not yet touched would be) */
+		return;
+	uint32_t old = *word;
+	*word = 0;
+	if (old == 2)
 		futex_wake_word(va, 1);
 }
 

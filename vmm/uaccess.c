@@ -7,7 +7,7 @@
  * never a nucleus page fault (a page that cannot be had is -ENOMEM), and the address space need not
  * be current.
  *
- * Entry points: uaccess_range_ok, copy_in, copy_out, zero_out.
+ * Entry points: uaccess_range_ok, user_span, copy_in, copy_out, zero_out.
  */
 #include "vmm/vmm.h"
 #include "lib/c/libc.h"
@@ -97,8 +97,9 @@ static void piece_zero(void *user, char *buf, size_t n)
 
 /* The nucleus address of [uaddr, uaddr + len) when it lies in one page
  * already there for this access (the common case of the small structures
- * system calls pass), else NULL: then the walk decides. */
-static inline void *user_span(struct aspace *as, uint32_t uaddr, size_t len, int write)
+ * system calls pass), else NULL: then the walk decides. Valid until the
+ * space's mappings next change. */
+void *user_span(struct aspace *as, uint32_t uaddr, size_t len, int write)
 {
 	uint32_t need = PTE_P | PTE_U | (write ? PTE_W : 0);
 	if (uaddr < USER_BASE || uaddr >= USER_TOP || len > PAGE_SIZE - (uaddr & PAGE_MASK))

@@ -164,6 +164,7 @@ void vmm_limit_reached(const struct aspace *as);
  * over the space's frame limit into -ENOMEM). `as` need not be the current
  * address space. */
 int uaccess_range_ok(uint32_t uaddr, size_t len);
+void *user_span(struct aspace *as, uint32_t uaddr, size_t len, int write);
 int copy_in(struct aspace *as, void *dst, uint32_t usrc, size_t len);
 int copy_out(struct aspace *as, uint32_t udst, const void *src, size_t len);
 int zero_out(struct aspace *as, uint32_t udst, size_t len);

@@ -68,9 +68,10 @@ typedef struct door_result {
 	const void *tail_ptr;
 	uint32_t tail_size;
 	/* A 32-bit word the results were kept stable under (a lock the server
-	 * holds), or NULL: once they have gone it is set to 0 and a thread
-	 * waiting on it as a futex woken, so the server can answer from memory
-	 * that another thread may change as soon as the lock is free. */
+	 * holds: 0 free, 1 held, 2 held with threads waiting on it as a
+	 * futex), or NULL: once they have gone it is set to 0, and if it was
+	 * 2 one waiter is woken. So a server can answer from memory another
+	 * thread may change as soon as the lock is free. */
 	uint32_t *release;
 } door_result_t;
 

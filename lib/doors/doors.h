@@ -379,7 +379,7 @@ int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, 
                         void *msg, uint32_t head, uint32_t rhead);
 void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhead);
 void door_drop_received(const struct door_request *req); /* closes every door it brought */
-void door_release_word(uint32_t *word); /* as door_result_t.release: 0, and a waiter woken */
+void door_release_word(uint32_t *word); /* as door_result_t.release: 0, a waiter woken if 2 */
 
 #define DOOR_INTERFACE(iface, OPS)                                                                 \
 	struct iface##_ops {                                                                       \

@@ -15,17 +15,23 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
+/* A call or reply of at most this many bytes is gathered on the stack
+ * and sent as one piece: below it a copy here costs less than the
+ * nucleus's second piece (a page-table walk for each). */
+#define DOOR_IO_SMALL 512
+
 /* A DOOR_IO call through door id: msg holds the call's head bytes (op,
  * IN, out_cap: the stub filled them), and io->in's bytes follow it as the
  * message's tail; the reply's head (status and OUT) lands in reply and its
- * bytes straight in io->out. So nothing is copied on this side, and a page
- * aligned io->in of a page or more goes by the bulk path (its pages are
- * shared with the server, not copied). Returns -errno, 0 with the whole
- * reply, or 1 when the server refused the operation and sent only a
- * status. */
+ * bytes straight in io->out. So big transfers are copied only by the
+ * nucleus, and a page-aligned io->in of a page or more goes by the bulk
+ * path (its pages are shared with the server, not copied); small ones are
+ * gathered here. Returns -errno, 0 with the whole reply, or 1 when the
+ * server refused the operation and sent only a status. */
 int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, void *reply,
                  uint32_t rhead)
 {
+	char in[DOOR_IO_SMALL], out[DOOR_IO_SMALL];
 	io->out_size = 0;
 	io->out_door = -1;
 	if (io->in_size > DOOR_IO_MAX)
@@ -33,16 +39,36 @@ int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, voi
 	if (io->in_size && !io->in)
 		return -EFAULT;
 	uint32_t cap = min_u32(io->out_cap, DOOR_IO_MAX);
+	int gather = io->in_size && head + io->in_size <= sizeof in;
+	int scatter = cap && rhead + cap <= sizeof out;
 	door_desc_t d = {io->in_door, io->in_flags & DOOR_MOVE}, rd = {-1, 0};
 	door_pieces_t p = {{msg, head, &d, io->in_door >= 0 ? 1 : 0, reply, rhead, &rd, 1},
 	                   io->in,
 	                   io->in_size,
 	                   io->out,
 	                   cap};
+	if (gather) {
+		memcpy(in, msg, head);
+		memcpy(in + head, io->in, io->in_size);
+		p.arg.data_ptr = in;
+		p.arg.data_size = head + io->in_size;
+		p.tail_size = 0;
+	}
+	if (scatter) {
+		p.arg.rbuf = out;
+		p.arg.rsize = rhead + cap;
+		p.rtail_size = 0;
+	}
 	const door_arg_t *a = &p.arg;
-	int err = door_call_pieces(id, &p);
+	int err = p.tail_size || p.rtail_size ? door_call_pieces(id, &p)
+	                                      : door_call_general(id, &p.arg);
 	if (err < 0)
 		return err;
+	if (scatter) {
+		memcpy(reply, out, min_u32(a->data_size, rhead));
+		if (a->data_size > rhead)
+			memcpy(io->out, out + rhead, a->data_size - rhead);
+	}
 	if (a->rdesc_num > 0)
 		io->out_door = rd.id;
 	if (a->data_size == sizeof(int32_t))
@@ -143,11 +169,12 @@ void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhea
 }
 
 /* What the nucleus does with door_result_t.release, for the linked-in
- * binding and a failed return: the lock's word cleared, a waiter woken. */
+ * binding and a failed return: the lock's word cleared, and a waiter woken
+ * if it said there were some (2). */
 void door_release_word(uint32_t *word)
 {
-	__atomic_store_n(word, 0, __ATOMIC_RELEASE);
-	futex_wake(word, 1);
+	if (__atomic_exchange_n(word, 0, __ATOMIC_RELEASE) == 2)
+		futex_wake(word, 1);
 }
 
 /* A request that keeps none of its doors (a fixed-size operation, or one
