@@ -117,6 +117,7 @@ struct door_request {
 	door_arg_t arg;
 	uint32_t tail, tail_size;   /* DOOR_CALL_PIECES: more argument bytes */
 	uint32_t rtail, rtail_size; /* and where result bytes past rsize go */
+	int pull;                   /* DOOR_CALL_PULL: the server pulls the tail */
 };
 
 /* The door state of a thread. The frame fields say how to resume a parked
@@ -187,6 +188,7 @@ void door_fast_return(struct sysframe *f);
  * option. */
 void door_fast_use_c(void);
 int door_sys_call(int id, uint32_t argp, uint32_t flags, int mode);
+int door_sys_pull(uint32_t off, uint32_t dst, uint32_t n);
 int door_sys_return(uint32_t resultp, uint32_t esp, int mode);
 int door_sys_bind(uint32_t serverp);
 void door_thread_exiting(struct thread *t);

@@ -277,13 +277,16 @@ static int deliver_call(struct thread *c, struct thread *s, struct door *d, stru
 		ecx = rq->size | DOOR_ENTRY_REGS;
 	} else {
 		const door_arg_t *a = &rq->arg;
-		int err = rq->tail_size ? land_call(c, s, (uint32_t)a->data_ptr, a->data_size,
-		                                    rq->tail, rq->tail_size, &w[0])
-		                        : land_call(c, s, 0, 0, (uint32_t)a->data_ptr, a->data_size,
-		                                    &w[0]);
+		int err =
+		        rq->tail_size && !rq->pull
+		                ? land_call(c, s, (uint32_t)a->data_ptr, a->data_size, rq->tail,
+		                            rq->tail_size, &w[0])
+		                : land_call(c, s, 0, 0, (uint32_t)a->data_ptr, a->data_size, &w[0]);
 		if (err < 0)
 			return err;
 		ecx = (uint32_t)err;
+		if (rq->pull) /* the tail stays with the caller until pulled */
+			ecx |= DOOR_ENTRY_PULL, w[1] = rq->tail_size;
 		if (a->desc_num) {
 			err = pass_doors(c->dom, (uint32_t)a->desc_ptr, a->desc_num, s->dom,
 			                 (uint32_t)s->dt.srv.rdesc, s->dt.srv.rdesc_num);
@@ -735,7 +738,7 @@ int door_sys_call(int id, uint32_t argp, uint32_t flags, int mode)
 	struct door *d = dtable_lookup(c->dom, id);
 	if (!d)
 		return -EBADF;
-	if (unlikely(flags & ~DOOR_CALL_PIECES))
+	if (unlikely(flags & ~(DOOR_CALL_PIECES | DOOR_CALL_PULL)) || flags == DOOR_CALL_PULL)
 		return -EINVAL;
 	struct door_request *rq = &c->dt.req;
 	if (unlikely(flags)) {
@@ -747,6 +750,7 @@ int door_sys_call(int id, uint32_t argp, uint32_t flags, int mode)
 			return -EFAULT;
 		rq->tail_size = rq->rtail_size = 0; /* no tails: their addresses mean nothing */
 	}
+	rq->pull = (flags & DOOR_CALL_PULL) != 0;
 	const door_arg_t *a = &rq->arg;
 	if (a->data_size > DOOR_BULK_MAX - rq->tail_size || a->desc_num > DOOR_DESC_MAX)
 		return -E2BIG;
@@ -754,6 +758,26 @@ int door_sys_call(int id, uint32_t argp, uint32_t flags, int mode)
 		rq->arg.rdesc_num = DOOR_DESC_MAX;
 	rq->argp = argp;
 	return call_door(c, d, mode);
+}
+
+/* SYS_DOOR_PULL (off, dst, n): n bytes at off of the tail the current
+ * thread's caller left to pull (DOOR_CALL_PULL) to dst here; shared, not
+ * copied, where both are page aligned and there is a page or more.
+ * -EINVAL without such a tail or past its end, -EINTR when the caller has
+ * gone, -EFAULT for a bad address on either side. */
+int door_sys_pull(uint32_t off, uint32_t dst, uint32_t n)
+{
+	struct thread *s = current, *c = s->dt.caller;
+	if (!s->dt.bound)
+		return -EINVAL;
+	if (!c)
+		return -EINTR;
+	const struct door_request *rq = &c->dt.req;
+	if (c->dt.mode == DOOR_MODE_FAST || !rq->pull || off > rq->tail_size ||
+	    n > rq->tail_size - off)
+		return -EINVAL;
+	int err = n ? move_data(&s->dom->as, dst, &c->dom->as, rq->tail + off, n) : 0;
+	return err ? err : (int)n;
 }
 
 /* SYS_DOOR_RETURN (door_result_t * or NULL, esp for the next call). */

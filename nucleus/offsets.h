@@ -21,10 +21,10 @@
 #define T_CALLING    (T_DT + 16)
 #define T_CALLER     (T_DT + 20)
 #define T_CALLEE     (T_DT + 24)
-#define T_OWN        (T_DT + 100)
-#define T_SHUTTLE    (T_DT + 116)
-#define T_DEPTH      (T_DT + 120)
-#define T_SRV_ESP    (T_DT + 152)
+#define T_OWN        (T_DT + 104)
+#define T_SHUTTLE    (T_DT + 120)
+#define T_DEPTH      (T_DT + 124)
+#define T_SRV_ESP    (T_DT + 156)
 
 /* struct domain */
 #define DOM_CR3         (48 + 4) /* as.cr3 */

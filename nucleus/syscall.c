@@ -127,6 +127,11 @@ static int sys_door_call(struct sysregs *r)
 	return door_sys_call((int)r->ebx, r->esi, r->edi, via_sysenter(r));
 }
 
+static int sys_door_pull(struct sysregs *r)
+{
+	return door_sys_pull(r->ebx, r->esi, r->edi);
+}
+
 static int sys_door_return(struct sysregs *r)
 {
 	return door_sys_return(r->ebx, r->esi, via_sysenter(r));
@@ -275,6 +280,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
         [SYS_FUTEX_WAIT] = sys_futex_wait,
         [SYS_FUTEX_WAKE] = sys_futex_wake,
         [SYS_SIGRETURN] = sys_sigreturn,
+        [SYS_DOOR_PULL] = sys_door_pull,
 };
 
 /* Runs the call numbered r->eax and puts its result in r->eax. */

@@ -100,6 +100,11 @@ def first_word(elf, addr):
     raise RuntimeError("no bytes at %#x in %s" % (addr, elf))
 
 
+# What one round trip of each kind carries (user/doorbench.c, user/procbench.c).
+WHAT = {"fast": "0 bytes", "vanilla": "64 bytes", "bulk": "1 MiB", "fs_read": "4 KiB",
+        "fs_write": "4 KiB"}
+
+
 def pc_now():
     return int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFF
 
@@ -161,8 +166,9 @@ def report(steps, rounds, path):
         key = (stage, fn)
         by_fn[key] = by_fn.get(key, 0) + 1
     with open(path, "w") as f:
-        f.write("%s round trip: %.1f instructions (%d round trips traced)\n"
-                % (os.environ.get("PROFILE_KIND", "fast"), len(steps) / rounds, rounds))
+        kind = os.environ.get("PROFILE_KIND", "fast")
+        f.write("%s round trip, %s: %.1f instructions (%d round trips traced)\n"
+                % (kind, WHAT.get(kind, "?"), len(steps) / rounds, rounds))
         f.write("\nby stage:\n")
         for s in STAGES:
             if by_stage[s]:

@@ -181,6 +181,25 @@ static void held_proc(void *cookie, const struct door_request *req, struct door_
 		rep->release = (uint32_t *)(void *)((char *)&held_words[16] + 1);
 }
 
+/* Pulls the tail the caller left (DOOR_CALL_PULL) in two halves, the
+ * second first, and answers {entry flags, pulled size, checksum}; with no
+ * tail to pull, answers what door_pull says. */
+static void pull_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
+{
+	(void)cookie;
+	static char got[DOOR_VANILLA_MAX];
+	struct probe_out o = {req->flags, req->pull, 0};
+	uint32_t half = req->pull / 2;
+	int e2 = door_pull(half, got + half, req->pull - half);
+	int e1 = door_pull(0, got, half);
+	int past = door_pull(req->pull, got, 1); /* one byte past the end */
+	if (e1 < 0 || e2 < 0 || past != -EINVAL || req->pull > sizeof got)
+		o.sum = (uint32_t)(e1 < 0 ? e1 : e2 < 0 ? e2 : past == -EINVAL ? -E2BIG : past);
+	else
+		o.sum = checksum(got, req->pull);
+	reply_words(rep, &o, sizeof o);
+}
+
 /* Takes the data, answers nothing. */
 static void sink_proc(void *cookie, const struct door_request *req, struct door_reply *rep)
 {
@@ -326,6 +345,7 @@ static int run_server(int threads)
 	publish("dt.split", split_proc, NULL, 0, NULL);
 	publish("dt.badtail", badtail_proc, NULL, 0, NULL);
 	publish("dt.locked", held_proc, NULL, 0, NULL);
+	publish("dt.pull", pull_proc, NULL, 0, NULL);
 	publish("dt.relay", relay_proc, NULL, 0, NULL);
 	publish("dt.deep", deep_proc, NULL, 0, &server.deep_id);
 	publish("dt.unref", unref_proc, &server.unref, DOOR_UNREF, NULL);
@@ -566,6 +586,58 @@ static void check_scatter(int echo, int split)
 	      "error %d size %u", e, a.data_size);
 }
 
+/* A tail left with the caller for the server to pull: it sees only the
+ * head, pulls what it wants, and nothing past the tail or out of a call. */
+static void check_pull(void)
+{
+	int pull = lookup("dt.pull");
+	char head[8] = "pullhed", *page = vm_alloc(3 * 4096);
+	for (uint32_t i = 0; i < 3 * 4096; i++)
+		page[i] = (char)(i * 11 + 5);
+	static const uint32_t sizes[] = {1, 100, 4096, 3 * 4096};
+	static const uint32_t offs[] = {7, 0, 0, 0};
+	for (int i = 0; i < 4; i++) {
+		struct probe_out p = {0, 0, 0};
+		door_pieces_t x = {{head, sizeof head, NULL, 0, &p, sizeof p, NULL, 0},
+		                   page + offs[i],
+		                   sizes[i],
+		                   NULL,
+		                   0};
+		int e = sprig_syscall(SYS_DOOR_CALL, (uint32_t)pull, (uint32_t)(uintptr_t)&x,
+		                      DOOR_CALL_PIECES | DOOR_CALL_PULL, 0);
+		char what[80];
+		snprintf(what, sizeof what, "a pulled tail of %u bytes", sizes[i]);
+		check(what,
+		      e == 0 && (p.flags & DOOR_ENTRY_PULL) && p.size == sizes[i] &&
+		              p.sum == checksum(page + offs[i], sizes[i]),
+		      "error %d flags %#x size %u sum %#x", e, p.flags, p.size, p.sum);
+	}
+	struct probe_out p = {0, 0, 0};
+	door_arg_t a = {head, sizeof head, NULL, 0, &p, sizeof p, NULL, 0};
+	int e = door_call_general(pull, &a);
+	check("door_pull with no tail to pull: EINVAL", e == 0 && p.sum == (uint32_t)-EINVAL,
+	      "error %d answer %d", e, (int)p.sum);
+	e = door_call(pull, &a);
+	check("door_pull serving a fast call: EINVAL", e == 0 && p.sum == (uint32_t)-EINVAL,
+	      "error %d answer %d", e, (int)p.sum);
+	check("door_pull outside any call: EINVAL", door_pull(0, page, 1) == -EINVAL,
+	      "wrong result");
+	door_pieces_t x = {{head, sizeof head, NULL, 0, &p, sizeof p, NULL, 0},
+	                   (void *)0xC0000000,
+	                   64,
+	                   NULL,
+	                   0};
+	e = sprig_syscall(SYS_DOOR_CALL, (uint32_t)pull, (uint32_t)(uintptr_t)&x,
+	                  DOOR_CALL_PIECES | DOOR_CALL_PULL, 0);
+	check("a pulled tail in nucleus memory: the server's pull gets EFAULT",
+	      e == 0 && p.sum == (uint32_t)-EFAULT, "error %d answer %d", e, (int)p.sum);
+	e = sprig_syscall(SYS_DOOR_CALL, (uint32_t)pull, (uint32_t)(uintptr_t)&x, DOOR_CALL_PULL,
+	                  0);
+	check("DOOR_CALL_PULL without DOOR_CALL_PIECES: EINVAL", e == -EINVAL, "error %d", e);
+	vm_free(page);
+	door_close(pull);
+}
+
 /* A reply under a lock: the lock is free once the reply has gone; bad
  * release words harm no one. */
 static void check_release(void)
@@ -659,6 +731,7 @@ static void check_tails(void)
 	check_scatter(echo, split);
 	check_bulk_pieces(split);
 	check_release();
+	check_pull();
 	door_close(probe);
 	door_close(echo);
 	door_close(split);

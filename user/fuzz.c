@@ -115,13 +115,17 @@ static uint32_t any_id(void)
 /* The system calls the fuzzer may make with any arguments. */
 static uint32_t any_call(void)
 {
-	static const uint32_t ok[] = {SYS_NULL,        SYS_CONSOLE_WRITE, SYS_YIELD,
-	                              SYS_SLEEP,       SYS_TIME,          SYS_THREAD_SELF,
-	                              SYS_DOOR_CALL,   SYS_DOOR_INFO,     SYS_DOOR_REVOKE,
-	                              SYS_DOOR_DUP,    SYS_DOOR_CLOSE,    SYS_SHUTTLE_INFO,
-	                              SYS_VM_ALLOC,    SYS_VM_FREE,       SYS_NAME_PUBLISH,
-	                              SYS_NAME_LOOKUP, SYS_FUTEX_WAIT,    SYS_FUTEX_WAKE,
-	                              SYS_SIGRETURN,   SYS_COUNT,         1000,
+	static const uint32_t ok[] = {SYS_NULL,         SYS_CONSOLE_WRITE,
+	                              SYS_YIELD,        SYS_SLEEP,
+	                              SYS_TIME,         SYS_THREAD_SELF,
+	                              SYS_DOOR_CALL,    SYS_DOOR_INFO,
+	                              SYS_DOOR_REVOKE,  SYS_DOOR_PULL,
+	                              SYS_DOOR_DUP,     SYS_DOOR_CLOSE,
+	                              SYS_SHUTTLE_INFO, SYS_VM_ALLOC,
+	                              SYS_VM_FREE,      SYS_NAME_PUBLISH,
+	                              SYS_NAME_LOOKUP,  SYS_FUTEX_WAIT,
+	                              SYS_FUTEX_WAKE,   SYS_SIGRETURN,
+	                              SYS_COUNT,        1000,
 	                              0x7FFFFFFF};
 	return ok[rnd() % (sizeof ok / sizeof ok[0])];
 }
@@ -300,7 +304,10 @@ static void one_round(void)
 		any_args(nr, a);
 		if (nr == SYS_DOOR_CALL) {
 			a[1] = any_door_arg();
-			a[2] = rnd() % 3 ? 0 : rnd() % 4 ? DOOR_CALL_PIECES : rnd(); /* flags */
+			static const uint32_t flags[] = {DOOR_CALL_PIECES,
+			                                 DOOR_CALL_PIECES | DOOR_CALL_PULL,
+			                                 DOOR_CALL_PULL, 0x80};
+			a[2] = rnd() % 3 ? 0 : flags[rnd() % 4];
 		}
 	}
 	uint32_t flags = any_flags();

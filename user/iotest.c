@@ -34,7 +34,7 @@ struct note_where {
 
 #define NOTE_OPS(OP)                                                                               \
 	OP(note, open, 1, struct note_name, struct note_none, DOOR_IO)                             \
-	OP(note, write, 2, struct note_at, struct note_len, DOOR_IO)                               \
+	OP(note, write, 2, struct note_at, struct note_len, DOOR_IO_PULL)                          \
 	OP(note, read, 3, struct note_at, struct note_len, DOOR_IO)                                \
 	OP(note, size_of, 4, struct note_none, struct note_len, DOOR_IO)                           \
 	OP(note, live, 5, struct note_none, struct note_len)                                       \
@@ -95,7 +95,9 @@ static int write_impl(void *obj, const struct note_at *in, struct note_len *out,
 	if (!n || in->off > NOTE_MAX)
 		return -EINVAL;
 	uint32_t len = io->in_size < NOTE_MAX - in->off ? io->in_size : NOTE_MAX - in->off;
-	memcpy(n->data + in->off, io->in, len);
+	int err = door_io_take(io, n->data + in->off, 0, len); /* DOOR_IO_PULL */
+	if (err < 0)
+		return err;
 	if (in->off + len > n->len)
 		n->len = in->off + len;
 	out->len = len;
@@ -343,6 +345,17 @@ static void hostile(int dir)
 	err = door_call(dir, &a);
 	check("hostile: read with out_cap 2^32-1 on the directory", err == 0 && rep[0] == -EINVAL,
 	      err);
+
+	/* Bytes left to pull by an operation that takes them with the call
+	 * (read is DOOR_IO): refused, whatever its server would do. */
+	struct {
+		uint32_t op, off, out_cap;
+	} rq = {3, 0, 16};
+	door_pieces_t x = {{&rq, sizeof rq, NULL, 0, rep, sizeof rep, NULL, 0}, msg, 4, NULL, 0};
+	err = sprig_syscall(SYS_DOOR_CALL, (uint32_t)dir, (uint32_t)(uintptr_t)&x,
+	                    DOOR_CALL_PIECES | DOOR_CALL_PULL, 0);
+	check("hostile: bytes to pull for an operation that does not pull: refused",
+	      err == 0 && rep[0] == -EINVAL, err);
 
 	/* Three doors where one is taken: the others are closed, not leaked. */
 	door_desc_t d[3];

@@ -220,8 +220,12 @@ static int write_impl(void *obj, const struct stream_none *in, struct stream_non
                       struct door_io *io)
 {
 	(void)obj, (void)in, (void)out;
+	char buf[DOOR_IO_MAX];
+	const char *bytes = door_io_in(io, buf); /* stream_write is DOOR_IO_PULL */
+	if (!bytes && io->in_size)
+		return -errno;
 	lock(&con.out_lock);
-	put_bytes(io->in, io->in_size);
+	put_bytes(bytes, io->in_size);
 	unlock(&con.out_lock);
 	return (int)io->in_size;
 }

@@ -58,6 +58,10 @@ typedef struct door_pieces {
 
 /* SYS_DOOR_CALL's third argument */
 #define DOOR_CALL_PIECES 0x1 /* the second is a door_pieces_t * */
+#define DOOR_CALL_PULL                                                                             \
+	0x2 /* with PIECES: the tail is not sent; the server                                       \
+	     * copies what it wants of it, where it wants                                          \
+	     * it, with SYS_DOOR_PULL while the call lasts */
 
 /* What door_return hands back to the caller: data's bytes, then tail's. */
 typedef struct door_result {
@@ -110,6 +114,7 @@ typedef struct shuttle_info {
  *   edx  number of doors received (in door_server_t.rdesc)
  *   ebx  data pointer (rbuf or the bulk window), or with DOOR_ENTRY_REGS
  *        ebx esi edi ebp hold the data itself, 16 bytes at most
+ *   esi  with DOOR_ENTRY_PULL: the size of the tail left to pull
  *   ds es fs gs  the user data segment, whichever path the call took
  */
 #define DOOR_ENTRY_SIZE_MASK 0x00ffffffu
@@ -118,6 +123,7 @@ typedef struct shuttle_info {
 #define DOOR_ENTRY_DEPLETED  0x04000000u /* the pool is empty: add threads */
 #define DOOR_ENTRY_BULK      0x08000000u /* data mapped in the bulk window */
 #define DOOR_ENTRY_NOTICE    0x10000000u /* a notice from the nucleus (sprig/kobj.h) */
+#define DOOR_ENTRY_PULL      0x20000000u /* a tail to pull: esi = its size */
 
 /*
  * The fast entry (sysenter only), in eax:

@@ -43,7 +43,8 @@
 #define SYS_FUTEX_WAIT    22 /* (uint32_t *addr, uint32_t val, unsigned timeout_ms) -> 0 */
 #define SYS_FUTEX_WAKE    23 /* (uint32_t *addr, unsigned n) -> threads woken */
 #define SYS_SIGRETURN     24 /* (struct sprig_sigframe *) -> the frame's eax */
-#define SYS_COUNT         25
+#define SYS_DOOR_PULL     25 /* (uint32_t off, void *dst, uint32_t n) -> n: a pulled tail's bytes */
+#define SYS_COUNT         26
 
 #define SYSCALL_VECTOR 0x80
 

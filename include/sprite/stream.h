@@ -80,7 +80,7 @@ struct stream_dirent {
 
 #define STREAM_OPS(OP)                                                                             \
 	OP(stream, read, 1, struct stream_none, struct stream_none, DOOR_IO)                       \
-	OP(stream, write, 2, struct stream_none, struct stream_none, DOOR_IO)                      \
+	OP(stream, write, 2, struct stream_none, struct stream_none, DOOR_IO_PULL)                 \
 	OP(stream, info, 3, struct stream_none, struct stream_info)                                \
 	OP(stream, setpgrp, 4, struct stream_pgrp, struct stream_none)                             \
 	OP(stream, getpgrp, 5, struct stream_none, struct stream_pgrp)                             \

@@ -3,7 +3,7 @@
  * The client side of doors: the general call entry (door_call itself is
  * inline in doors.h), and thin wrappers for the other door calls.
  *
- * Entry points: door_call_general, door_call_pieces, door_words_load, door_words_store,
+ * Entry points: door_call_general, door_call_pieces, door_pull, door_words_load, door_words_store,
  * door_info, door_revoke, door_dup, door_close, shuttle_info,
  * name_publish, name_lookup.
  */
@@ -14,6 +14,13 @@
 int door_call_general(int id, door_arg_t *arg)
 {
 	return sprig_syscall(SYS_DOOR_CALL, (uint32_t)id, U32(arg), 0, 0);
+}
+
+/* n bytes at off of the tail the current call's caller left to pull
+ * (DOOR_CALL_PULL), to dst: n, or -errno. */
+int door_pull(uint32_t off, void *dst, uint32_t n)
+{
+	return sprig_syscall(SYS_DOOR_PULL, off, U32(dst), n, 0);
 }
 
 /* A call of two pieces each way (sprig/door.h): always the general entry. */

@@ -30,6 +30,7 @@ struct door_request {
 	const door_desc_t *desc; /* doors received: new ids in this domain */
 	uint32_t ndesc;
 	uint32_t flags; /* DOOR_ENTRY_*: UNREF for the unreferenced notification */
+	uint32_t pull;  /* DOOR_ENTRY_PULL: bytes of a tail left with the caller */
 };
 
 /* What a server procedure answers. buf is a per-thread buffer of cap bytes
@@ -65,8 +66,9 @@ typedef DOOR_FAST_PROC uint32_t (*door_fast_proc_t)(void *cookie, uint32_t w[4],
 #define DOOR_BULK_WINDOW 0x200000u /* 2 MiB of bulk window per thread */
 
 /* call.c */
-int door_call_general(int id, door_arg_t *arg); /* never the fast entry */
-int door_call_pieces(int id, door_pieces_t *p); /* a tail each way; general entry */
+int door_call_general(int id, door_arg_t *arg);     /* never the fast entry */
+int door_call_pieces(int id, door_pieces_t *p);     /* a tail each way; general entry */
+int door_pull(uint32_t off, void *dst, uint32_t n); /* of the caller's tail: n or -errno */
 int door_info(int id, door_info_t *info);
 int door_revoke(int id);
 int door_dup(int id);
@@ -245,6 +247,14 @@ struct door_served {
 /* The variable part of a DOOR_IO operation. */
 #define DOOR_IO_MAX 8192 /* bytes each way in one call */
 
+/* The sixth word of an operation: its bytes sent travel with the call
+ * (DOOR_IO), or, when there are more than a few hundred, stay with the
+ * caller until the server takes them where it wants them (DOOR_IO_PULL:
+ * its server function reads them only through door_io_take or door_io_in,
+ * as io->in is NULL until then). */
+#define DOOR_IO      0
+#define DOOR_IO_PULL 1
+
 struct door_io {
 	const void *in;     /* bytes sent */
 	uint32_t in_size;   /* how many (at most DOOR_IO_MAX) */
@@ -279,7 +289,7 @@ struct door_io {
 
 #define DOOR_IFACE_FIELD_FIXED(iface, op, num, IN, OUT)                                            \
 	int (*op)(void *obj, const IN *in, OUT *out);
-#define DOOR_IFACE_FIELD_IO(iface, op, num, IN, OUT, io)                                           \
+#define DOOR_IFACE_FIELD_IO(iface, op, num, IN, OUT, iotag)                                        \
 	int (*op)(void *obj, const IN *in, OUT *out, struct door_io *io);
 
 #define DOOR_IFACE_STUB_FIXED(iface, op, num, IN, OUT)                                             \
@@ -324,7 +334,7 @@ struct door_io {
 			int32_t status;                                                            \
 			OUT out;                                                                   \
 		} r;                                                                               \
-		int err = door_io_call(b->id, io, &m, sizeof m, &r, sizeof r);                     \
+		int err = door_io_call(b->id, io, &m, sizeof m, &r, sizeof r, iotag);              \
 		if (err < 0)                                                                       \
 			return err;                                                                \
 		if (err == 0)                                                                      \
@@ -362,7 +372,7 @@ struct door_io {
 			OUT out;                                                                   \
 		} *r = rep->buf;                                                                   \
 		struct door_io io;                                                                 \
-		if (!door_io_serve_begin(req, rep, &io, &msg, sizeof msg, sizeof *r))              \
+		if (!door_io_serve_begin(req, rep, &io, &msg, sizeof msg, sizeof *r, iotag))       \
 			break;                                                                     \
 		memset(r, 0, sizeof *r);                                                           \
 		r->status = ops->op(s->obj, &msg.in, &r->out, &io);                                \
@@ -373,10 +383,12 @@ struct door_io {
 /* The helpers DOOR_IO stubs and dispatchers share (call.c). */
 typedef int (*door_io_fn)(void *obj, const void *in, void *out, struct door_io *io);
 int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, void *reply,
-                 uint32_t rhead);
+                 uint32_t rhead, int pull);
 int door_io_local(struct door_io *io, void *obj, const void *in, void *out, door_io_fn fn);
 int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, struct door_io *io,
-                        void *msg, uint32_t head, uint32_t rhead);
+                        void *msg, uint32_t head, uint32_t rhead, int pull);
+int door_io_take(const struct door_io *io, void *dst, uint32_t off, uint32_t n);
+const void *door_io_in(const struct door_io *io, void *buf);
 void door_io_serve_end(struct door_reply *rep, struct door_io *io, uint32_t rhead);
 void door_drop_received(const struct door_request *req); /* closes every door it brought */
 void door_release_word(uint32_t *word); /* as door_result_t.release: 0, a waiter woken if 2 */

@@ -26,10 +26,11 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
  * bytes straight in io->out. So big transfers are copied only by the
  * nucleus, and a page-aligned io->in of a page or more goes by the bulk
  * path (its pages are shared with the server, not copied); small ones are
- * gathered here. Returns -errno, 0 with the whole reply, or 1 when the
- * server refused the operation and sent only a status. */
+ * gathered here. With pull (DOOR_IO_PULL) bigger bytes sent are not sent:
+ * the server copies them from io->in itself, once, where they go. Returns -errno, 0 with the whole
+ * reply, or 1 when the server refused the operation and sent only a status. */
 int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, void *reply,
-                 uint32_t rhead)
+                 uint32_t rhead, int pull)
 {
 	char in[DOOR_IO_SMALL], out[DOOR_IO_SMALL];
 	io->out_size = 0;
@@ -60,8 +61,14 @@ int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, voi
 		p.rtail_size = 0;
 	}
 	const door_arg_t *a = &p.arg;
-	int err = p.tail_size || p.rtail_size ? door_call_pieces(id, &p)
-	                                      : door_call_general(id, &p.arg);
+	int err;
+	if (pull && p.tail_size)
+		err = sprig_syscall(SYS_DOOR_CALL, (uint32_t)id, (uint32_t)(uintptr_t)&p,
+		                    DOOR_CALL_PIECES | DOOR_CALL_PULL, 0);
+	else if (p.tail_size || p.rtail_size)
+		err = door_call_pieces(id, &p);
+	else
+		err = door_call_general(id, &p.arg);
 	if (err < 0)
 		return err;
 	if (scatter) {
@@ -120,10 +127,11 @@ int door_io_local(struct door_io *io, void *obj, const void *in, void *out, door
 /* Unpacks a DOOR_IO call: its head (op, IN, out_cap) into msg, the bytes
  * and the door into io, and where the answer goes. Returns 0 if malformed. */
 int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, struct door_io *io,
-                        void *msg, uint32_t head, uint32_t rhead)
+                        void *msg, uint32_t head, uint32_t rhead, int pull)
 {
 	uint32_t out_cap;
-	if (req->size < head || req->size - head > DOOR_IO_MAX)
+	if (req->size < head || req->size - head > DOOR_IO_MAX || req->pull > DOOR_IO_MAX ||
+	    (req->pull && (!pull || req->size != head)))
 		return 0;
 	memcpy(msg, req->data, head);
 	memcpy(&out_cap, (const char *)req->data + head - sizeof out_cap, sizeof out_cap);
@@ -138,9 +146,39 @@ int door_io_serve_begin(const struct door_request *req, struct door_reply *rep, 
 	                       -1,
 	                       0,
 	                       NULL};
+	if (req->pull) /* the bytes are still the caller's: door_io_take */
+		io->in = NULL, io->in_size = req->pull;
 	for (uint32_t i = 1; i < req->ndesc; i++)
 		door_close(req->desc[i].id); /* more than the one an operation takes */
 	return 1;
+}
+
+/* n of the bytes sent, from off, to dst: from io->in, or from the caller
+ * (DOOR_IO_PULL). 0, or -errno (-EINTR: the caller has gone). */
+int door_io_take(const struct door_io *io, void *dst, uint32_t off, uint32_t n)
+{
+	if (off > io->in_size || n > io->in_size - off)
+		return -EINVAL;
+	if (io->in) {
+		memcpy(dst, (const char *)io->in + off, n);
+		return 0;
+	}
+	int got = n ? door_pull(off, dst, n) : 0;
+	return got < 0 ? got : 0;
+}
+
+/* The bytes sent, in memory here: io->in, or pulled into buf (room for
+ * DOOR_IO_MAX). NULL with errno set if they could not be had. */
+const void *door_io_in(const struct door_io *io, void *buf)
+{
+	if (io->in || !io->in_size)
+		return io->in;
+	int err = door_io_take(io, buf, 0, io->in_size);
+	if (err < 0) {
+		errno = -err;
+		return NULL;
+	}
+	return buf;
 }
 
 /* Packs the answer: rhead bytes of status and OUT are in rep->buf, the

@@ -187,8 +187,11 @@ __attribute__((used)) struct door_out *door_dispatch(uint32_t datum, uint32_t si
 	struct door_request req = {(size_flags & DOOR_ENTRY_REGS)
 	                                   ? (const void *)words
 	                                   : (const void *)(uintptr_t)words[0],
-	                           size_flags & DOOR_ENTRY_SIZE_MASK, self->rdesc, ndesc,
-	                           size_flags & ~DOOR_ENTRY_SIZE_MASK};
+	                           size_flags & DOOR_ENTRY_SIZE_MASK,
+	                           self->rdesc,
+	                           ndesc,
+	                           size_flags & ~DOOR_ENTRY_SIZE_MASK,
+	                           (size_flags & DOOR_ENTRY_PULL) ? words[1] : 0};
 	struct door_reply rep = {NULL, 0, NULL, 0, self->reply, sizeof self->reply, NULL, 0, NULL};
 	obj->proc(obj->cookie, &req, &rep);
 	return prepare_return(self, &rep);

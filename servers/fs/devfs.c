@@ -247,9 +247,10 @@ static int d_sync(struct fsdom *d)
 	return 0;
 }
 
-static const struct vfs_ops devfs_ops = {
-        d_lookup, d_stat,   d_read,   NULL,      d_write,  d_truncate, d_create, d_readlink, d_link,
-        d_unlink, d_unlink, d_rename, d_readdir, d_statfs, d_sync,     NULL,     NULL};
+static const struct vfs_ops devfs_ops = {d_lookup, d_stat,     d_read,   NULL,       d_write,
+                                         NULL,     d_truncate, d_create, d_readlink, d_link,
+                                         d_unlink, d_unlink,   d_rename, d_readdir,  d_statfs,
+                                         d_sync,   NULL,       NULL};
 
 int devfs_init(struct fsdom *d, const char *prefix, int console, int disk)
 {

@@ -298,9 +298,10 @@ static uint64_t ticks(void *ctx, uint32_t *hz)
 	return t.ticks;
 }
 
-static const struct vfs_ops ext2_vfs = {
-        x_lookup, x_stat,  x_read,   NULL,      x_write,  x_truncate, x_create, x_readlink, x_link,
-        x_unlink, x_rmdir, x_rename, x_readdir, x_statfs, x_sync,     x_hold,   x_release};
+static const struct vfs_ops ext2_vfs = {x_lookup, x_stat,     x_read,   NULL,       x_write,
+                                        NULL,     x_truncate, x_create, x_readlink, x_link,
+                                        x_unlink, x_rmdir,    x_rename, x_readdir,  x_statfs,
+                                        x_sync,   x_hold,     x_release};
 
 /* Mounts the ext2 file system on the disk behind door disk as prefix. */
 int ext2vfs_init(struct fsdom *d, const char *prefix, int disk)

@@ -254,32 +254,56 @@ static int s_read(void *obj, const struct stream_none *in, struct stream_none *o
 	return n;
 }
 
+/* write_with's fill: the bytes sent, straight from the caller. */
+static int fill_from_io(void *ctx, void *at, uint32_t len)
+{
+	return door_io_take(ctx, at, 0, len);
+}
+
+/* A file's write, under its domain's lock. Where the domain can take the
+ * bytes straight into the file (write_with), they are copied once, from
+ * the caller (stream_write is DOOR_IO_PULL); else they are had here first. */
+static int file_write(struct stream *s, struct door_io *io, char *buf)
+{
+	if (!can_write(s))
+		return -EBADF;
+	const void *bytes = NULL;
+	if (!s->d->ops->write_with && !(bytes = door_io_in(io, buf)) && io->in_size)
+		return -errno;
+	dlock(s->d);
+	if (s->flags & FS_O_APPEND) {
+		struct stream_stat st;
+		if (s->d->ops->stat(s->d, s->ino, &st) == 0)
+			s->pos = st.size;
+	}
+	int n = s->d->ops->write_with
+	                ? s->d->ops->write_with(s->d, s->ino, s->pos, io->in_size, fill_from_io, io)
+	                : s->d->ops->write(s->d, s->ino, s->pos, bytes, io->in_size);
+	if (n > 0)
+		s->pos += (uint32_t)n;
+	dunlock(s->d);
+	return n;
+}
+
 static int s_write(void *obj, const struct stream_none *in, struct stream_none *out,
                    struct door_io *io)
 {
 	(void)in, (void)out;
 	struct stream *s = obj;
+	char buf[DOOR_IO_MAX];
+	const void *bytes;
 	switch (s->kind) {
-	case S_PIPE_W: return pipe_write(s->pipe, io->in, io->in_size);
+	case S_PIPE_W:
+		if (!(bytes = door_io_in(io, buf)) && io->in_size)
+			return -errno;
+		return pipe_write(s->pipe, bytes, io->in_size);
 	case S_DEV:
 		if (!can_write(s))
 			return -EBADF;
-		return s->d->ops->write(s->d, s->ino, 0, io->in, io->in_size);
-	case S_FILE: {
-		if (!can_write(s))
-			return -EBADF;
-		dlock(s->d);
-		if (s->flags & FS_O_APPEND) {
-			struct stream_stat st;
-			if (s->d->ops->stat(s->d, s->ino, &st) == 0)
-				s->pos = st.size;
-		}
-		int n = s->d->ops->write(s->d, s->ino, s->pos, io->in, io->in_size);
-		if (n > 0)
-			s->pos += (uint32_t)n;
-		dunlock(s->d);
-		return n;
-	}
+		if (!(bytes = door_io_in(io, buf)) && io->in_size)
+			return -errno;
+		return s->d->ops->write(s->d, s->ino, 0, bytes, io->in_size);
+	case S_FILE: return file_write(s, io, buf);
 	case S_DIR: return -EISDIR;
 	default: return -EBADF;
 	}

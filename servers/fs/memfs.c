@@ -208,6 +208,30 @@ static int m_write(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf,
 	return (int)len;
 }
 
+static int m_write_with(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len,
+                        int (*fill)(void *ctx, void *at, uint32_t len), void *ctx)
+{
+	struct mnode *n = node(d, ino);
+	if (!n)
+		return -ENOENT;
+	if (is_dir(n))
+		return -EISDIR;
+	if (off + len < off || off + len > 0x7fffffffu)
+		return -EFBIG;
+	int err = grow(d, n, off + len); /* past size: zeros nobody sees yet */
+	if (err == 0)
+		err = fill(ctx, n->data + off, len);
+	if (err < 0) {
+		if (off < n->size) /* what fill left half done is still the file's */
+			n->mtime = ++fs_of(d)->clock;
+		return err;
+	}
+	if (off + len > n->size)
+		n->size = off + len;
+	n->mtime = ++fs_of(d)->clock;
+	return (int)len;
+}
+
 static int m_truncate(struct fsdom *d, uint32_t ino, uint32_t size)
 {
 	struct mnode *n = node(d, ino);
@@ -491,9 +515,10 @@ static void m_release(struct fsdom *d, uint32_t ino)
 	}
 }
 
-static const struct vfs_ops memfs_ops = {
-        m_lookup, m_stat,  m_read,   m_peek,    m_write,  m_truncate, m_create, m_readlink, m_link,
-        m_unlink, m_rmdir, m_rename, m_readdir, m_statfs, m_sync,     m_hold,   m_release};
+static const struct vfs_ops memfs_ops = {m_lookup,     m_stat,     m_read,   m_peek,     m_write,
+                                         m_write_with, m_truncate, m_create, m_readlink, m_link,
+                                         m_unlink,     m_rmdir,    m_rename, m_readdir,  m_statfs,
+                                         m_sync,       m_hold,     m_release};
 
 int memfs_init(struct fsdom *d, const char *prefix, uint32_t max_bytes)
 {

@@ -23,6 +23,11 @@ struct vfs_ops {
 	 * there are (0 at the end), and *at */
 	int (*peek)(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len, const void **at);
 	int (*write)(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf, uint32_t len);
+	/* optional: write len bytes at off that fill(ctx, at, len) puts at
+	 * the file's own memory, so they are copied once (fill's error, and
+	 * the file unchanged, if it fails) */
+	int (*write_with)(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len,
+	                  int (*fill)(void *ctx, void *at, uint32_t len), void *ctx);
 	int (*truncate)(struct fsdom *d, uint32_t ino, uint32_t size);
 	/* a regular file or a directory (mode's type bits), or a symbolic link
 	 * to target (target not NULL) */

@@ -9,7 +9,7 @@
 
 boot doors --modules "build/user/doortest.elf server,build/user/doortest.elf holder,build/user/doortest.elf client" \
 	--append poweroff=idle --timeout 60
-expect '^doortest client: 76 of 76 checks passed$'
+expect '^doortest client: 85 of 85 checks passed$'
 expect '^doortest: bulk 1048576 bytes: echoed back: ok$'
 expect '^doortest: door passed moved: the sender.s id is closed: ok$'
 expect_not 'FAIL'

@@ -9,7 +9,7 @@ mods="build/user/doortest.elf server,build/user/doortest.elf holder,build/user/d
 mods+=",build/user/cpustate.elf segs"
 boot fastpath_c --modules "$mods" --append "poweroff=idle fastpath=c" --timeout 60
 expect 'door fast path: the C reference'
-expect '^doortest client: 76 of 76 checks passed$'
+expect '^doortest client: 85 of 85 checks passed$'
 expect '^cpustate segs: 11 of 11 checks passed$'
 expect_count 4 'exited with status 0'
 expect_not 'FAIL'

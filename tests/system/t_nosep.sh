@@ -11,7 +11,7 @@ expect 'sysenter no'
 expect '^badptr: this CPU lacks sysenter$'
 expect '^badptr: 60 of 60 checks passed$'
 expect '^doortest: no sysenter: the general path: ok$'
-expect '^doortest client: 76 of 76 checks passed$'
+expect '^doortest client: 85 of 85 checks passed$'
 expect_not 'FAIL'
 expect_not 'killed'
 expect_frames_balanced
