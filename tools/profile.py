@@ -82,7 +82,7 @@ def address(fn):
 # Where a round trip starts (the call's first nucleus function) and where
 # the server's return enters the nucleus: the fast path's, or with
 # PROFILE_KIND vanilla or bulk, the general path's.
-GENERAL = os.environ.get("PROFILE_KIND", "fast") != "fast"
+GENERAL = os.environ.get("PROFILE_KIND", "fast") not in ("fast", "proc_getpid")
 CALLS = ("door_sys_call",) if GENERAL else ("door_fast_call_asm", "door_fast_call_c")
 RETURNS = ("door_sys_return", "door_fast_return_asm", "door_fast_return_c") if GENERAL else \
     ("door_fast_return_asm", "door_fast_return_c")
@@ -102,7 +102,7 @@ def first_word(elf, addr):
 
 # What one round trip of each kind carries (user/doorbench.c, user/procbench.c).
 WHAT = {"fast": "0 bytes", "vanilla": "64 bytes", "bulk": "1 MiB", "fs_read": "4 KiB",
-        "fs_write": "4 KiB"}
+        "fs_write": "4 KiB", "proc_getpid": "12 bytes back"}
 
 
 def pc_now():

@@ -15,7 +15,8 @@
 # server's code is then named from build/servers/fs.elf).
 #
 # Usage: tools/profile.sh [ROUNDS [KIND]]   (round trips traced, default 4;
-#          KIND fast, vanilla, bulk, fs_read or fs_write: default fast)
+#          KIND fast, vanilla, bulk, fs_read, fs_write or proc_getpid:
+#          default fast)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,6 +29,9 @@ elf=build/user/doorbench.elf server_elf=
 if [[ $kind == fs_* ]]; then
 	mods="build/servers/proc.elf init=procbench profile $kind 1000"
 	elf=build/user/procbench.elf server_elf=build/servers/fs.elf
+elif [[ $kind == proc_getpid ]]; then
+	mods="build/servers/proc.elf init=procbench profile $kind 1000"
+	elf=build/user/procbench.elf server_elf=build/servers/proc.elf
 fi
 tools/qemu.sh --icount --modules "$mods" --append poweroff=idle --log "$out/profile.serial" \
 	--timeout 300 -- -gdb "tcp:127.0.0.1:$port" -S </dev/null >"$out/profile.qemu.out" 2>&1 &

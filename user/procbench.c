@@ -240,13 +240,19 @@ static int all_fs_rows(void)
 	return bad;
 }
 
-/* Only 4 KiB reads or writes of a 1 MiB /tmp file through the fs domain,
- * in a loop, for tools/profile.sh to single-step. Not inlined:
+/* Only 4 KiB reads or writes of a 1 MiB /tmp file through the fs domain
+ * (or, with no stream, getpid through proc), in a loop, for
+ * tools/profile.sh to single-step. Not inlined:
  * tools/profile.py breaks on it, after the file is made. */
 static __attribute__((noinline)) int run_profile(const struct door_binding *sb, int write, int n)
 {
 	static char block[4096];
 	int bad = 0;
+	if (!sb) { /* getpid through proc's door */
+		for (int i = 0; i < n && !bad; i++)
+			bad |= getpid() <= 0;
+		return bad;
+	}
 	for (int i = 0; i < n && !bad; i++) {
 		if (i % 256 == 0) /* 1 MiB, then round again */
 			stream_lseek(sb, &(struct stream_seek){0, STREAM_SEEK_SET},
@@ -256,9 +262,16 @@ static __attribute__((noinline)) int run_profile(const struct door_binding *sb, 
 	return bad;
 }
 
-/* procbench profile fs_read|fs_write N */
+/* procbench profile fs_read|fs_write|proc_getpid N */
 static int profile(const char *what, int n)
 {
+	if (!strcmp(what, "proc_getpid")) {
+		int bad = run_profile(NULL, 0, n);
+		printf("procbench profile: %d getpid calls%s\n", n, bad ? " failed" : "");
+		fflush(stdout);
+		sprig_poweroff();
+		return bad;
+	}
 	static char block[4096];
 	struct fsb f = {{-1, NULL, NULL}, 0};
 	struct door_binding sb;

@@ -175,6 +175,39 @@ static inline __attribute__((always_inline)) int door_call(int id, door_arg_t *a
 	return 0;
 }
 
+/* As door_call, for a call of isize bytes answered by at most osize, both
+ * at most 16 and known when compiled (a stub's): the words come from in
+ * and the results go to out with no door_arg_t in memory unless the fast
+ * entry cannot take the call. *got is the result's size (on -ERANGE, the
+ * size needed). */
+static inline __attribute__((always_inline)) int
+door_call_small(int id, const void *in, uint32_t isize, void *out, uint32_t osize, uint32_t *got)
+{
+	uint32_t v[4] = {0, 0, 0, 0};
+	__builtin_memcpy(v, in, isize);
+	uint32_t w0 = v[0], w1 = v[1], w2 = v[2], w3 = v[3];
+	if (__builtin_expect((uint32_t)id >= sprig_door_fast_ids, 0)) {
+		uint32_t copy[4] = {w0, w1, w2, w3}; /* so that in need not be in memory */
+		door_arg_t a = {copy, isize, NULL, 0, out, osize, NULL, 0};
+		int err = door_call_general(id, &a);
+		*got = a.data_size;
+		return err;
+	}
+	int n = door_fast_trap(DOOR_FAST | (uint32_t)id | isize << DOOR_FAST_SIZE_SHIFT, &w0, &w1,
+	                       &w2, &w3);
+	if (__builtin_expect((uint32_t)n > osize, 0)) { /* an error, or too big */
+		*got = n >= 0 ? (uint32_t)n : n == -ERANGE ? w0 : *got;
+		return n >= 0 ? -ERANGE : n;
+	}
+	uint32_t r[4] = {w0, w1, w2, w3};
+	*got = (uint32_t)n;
+	if ((uint32_t)n == osize)
+		__builtin_memcpy(out, r, osize);
+	else
+		door_copy_small(out, r, (uint32_t)n);
+	return 0;
+}
+
 /* server.c */
 int door_create(door_proc_t proc, void *cookie, uint32_t flags);
 int door_create_fast(door_fast_proc_t proc, void *cookie);
@@ -305,13 +338,20 @@ struct door_io {
 			int32_t status;                                                            \
 			OUT out;                                                                   \
 		} rep;                                                                             \
-		door_arg_t a = {&msg, sizeof msg, NULL, 0, &rep, sizeof rep, NULL, 0};             \
-		int err = door_call(b->id, &a);                                                    \
+		uint32_t got;                                                                      \
+		int err;                                                                           \
+		if (sizeof msg <= DOOR_FAST_MAX && sizeof rep <= DOOR_FAST_MAX) {                  \
+			err = door_call_small(b->id, &msg, sizeof msg, &rep, sizeof rep, &got);    \
+		} else {                                                                           \
+			door_arg_t a = {&msg, sizeof msg, NULL, 0, &rep, sizeof rep, NULL, 0};     \
+			err = door_call(b->id, &a);                                                \
+			got = a.data_size;                                                         \
+		}                                                                                  \
 		if (err < 0)                                                                       \
 			return err;                                                                \
-		if (a.data_size == sizeof(int32_t))                                                \
+		if (got == sizeof(int32_t))                                                        \
 			return rep.status; /* the server refused the operation */                  \
-		if (a.data_size != sizeof rep)                                                     \
+		if (got != sizeof rep)                                                             \
 			return -EIO;                                                               \
 		*out = rep.out;                                                                    \
 		return rep.status;                                                                 \
@@ -351,9 +391,10 @@ struct door_io {
 		if (req->size != sizeof(uint32_t) + sizeof(IN))                                    \
 			break;                                                                     \
 		IN in;                                                                             \
-		memcpy(&in, (const char *)req->data + sizeof(uint32_t), sizeof in);                \
-		memset(r, 0, sizeof *r);                                                           \
-		door_drop_received(req); /* it takes no doors: none stay behind */                 \
+		__builtin_memcpy(&in, (const char *)req->data + sizeof(uint32_t), sizeof in);      \
+		__builtin_memset(r, 0, sizeof *r);                                                 \
+		if (req->ndesc)                                                                    \
+			door_drop_received(req); /* it takes no doors: none stay behind */         \
 		r->status = ops->op(s->obj, &in, &r->out);                                         \
 		rep->data = r;                                                                     \
 		rep->size = sizeof *r;                                                             \
@@ -374,7 +415,7 @@ struct door_io {
 		struct door_io io;                                                                 \
 		if (!door_io_serve_begin(req, rep, &io, &msg, sizeof msg, sizeof *r, iotag))       \
 			break;                                                                     \
-		memset(r, 0, sizeof *r);                                                           \
+		__builtin_memset(r, 0, sizeof *r);                                                 \
 		r->status = ops->op(s->obj, &msg.in, &r->out, &io);                                \
 		door_io_serve_end(rep, &io, sizeof *r);                                            \
 		return;                                                                            \
@@ -412,7 +453,7 @@ void door_release_word(uint32_t *word); /* as door_result_t.release: 0, a waiter
 			return;                                                                    \
 		}                                                                                  \
 		if (req->size >= sizeof op)                                                        \
-			memcpy(&op, req->data, sizeof op);                                         \
+			__builtin_memcpy(&op, req->data, sizeof op);                               \
 		switch (op) {                                                                      \
 			OPS(DOOR_IFACE_CASE)                                                       \
 		}                                                                                  \

@@ -163,8 +163,14 @@ prepare_return(struct door_self *self, const struct door_reply *rep)
 	if ((rep->ndesc | rep->tail_size | (uint32_t)(uintptr_t)rep->release) == 0 &&
 	    rep->size <= DOOR_FAST_MAX && sprig_has_sysenter) {
 		o->eax = DOOR_FAST | DOOR_FAST_RETURN | rep->size << DOOR_FAST_SIZE_SHIFT;
-		o->ebx = o->esi = o->edi = o->ebp = 0; /* no stale bytes from an earlier reply */
-		door_copy_small(&o->ebx, rep->data, rep->size); /* ebx esi edi ebp, in order */
+		typedef uint32_t __attribute__((may_alias, aligned(1))) word;
+		const word *w = rep->data;
+		if (rep->size == DOOR_FAST_MAX) { /* a stub's {status, OUT} of 12: no loop */
+			o->ebx = w[0], o->esi = w[1], o->edi = w[2], o->ebp = w[3];
+		} else {
+			o->ebx = o->esi = o->edi = o->ebp = 0; /* no stale bytes from before */
+			door_copy_small(&o->ebx, rep->data, rep->size); /* ebx esi edi ebp */
+		}
 		return o;
 	}
 	self->result = (door_result_t){rep->data, rep->size,      rep->desc,   rep->ndesc,
