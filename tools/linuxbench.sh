@@ -116,7 +116,7 @@ fetch_kernel() {
 # build_initrd: build/linux/initrd.cpio with /init (lbench), /true and
 # the empty directories lbench mounts on.
 build_initrd() {
-	local root=$cache/root cc=(i686-linux-gnu-gcc -static -std=gnu11 -O2 -march=i686
+	local root=$cache/root cc=(i686-linux-gnu-gcc -static -std=gnu11 -O2 -march=i686 -I.
 		-Wall -Wextra -Werror)
 	rm -rf "$root" && mkdir -p "$root"/{dev,proc,sys,tmp}
 	"${cc[@]}" -o "$root/init" tools/linuxbench/lbench.c

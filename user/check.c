@@ -3,8 +3,11 @@
  * The test programs' checks and death notices (check.h).
  *
  * Entry points: check_start, check, check_err, notice_proc, notice_for,
- * domain_id.
+ * domain_id, reap.
  */
+#include <errno.h>
+#include <sys/wait.h>
+
 #include "user/check.h"
 
 #define NOTICES 32
@@ -74,4 +77,13 @@ uint32_t domain_id(int dom)
 {
 	struct kobj_info_out info = {0, 0};
 	return dom_info(dom, &info) < 0 ? 0 : info.id;
+}
+
+int reap(int pid)
+{
+	int st = -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return st;
 }

@@ -28,5 +28,7 @@ void notice_proc(void *cookie, const struct door_request *req, struct door_reply
 const struct kobj_notice *notice_for(uint32_t id, unsigned ms);
 /* The id the notices name for the domain behind door dom (0 if it ended). */
 uint32_t domain_id(int dom);
+/* Waits for process pid (through signals); its wait status, or -1. */
+int reap(int pid);
 
 #endif

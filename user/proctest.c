@@ -38,16 +38,6 @@ static int killed_by(int st, int sig)
 	return WIFSIGNALED(st) && WTERMSIG(st) == sig;
 }
 
-/* Waits for pid; the wait status, or -1. */
-static int reap(pid_t pid)
-{
-	int st = -1;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return st;
-}
-
 static int state_of(pid_t pid)
 {
 	static struct proc_entry e[PROC_MAX];

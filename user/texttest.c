@@ -32,15 +32,6 @@ BLOB(false)
 #define AT(n)   _binary_##n##_elf_start
 #define SIZE(n) ((size_t)(_binary_##n##_elf_end - _binary_##n##_elf_start))
 
-static int reap(pid_t pid)
-{
-	int st = -1;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return st;
-}
-
 /* Writes size bytes at image to path (made anew or truncated). */
 static int put_file(const char *path, const char *image, size_t size)
 {

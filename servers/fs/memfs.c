@@ -137,21 +137,6 @@ static int m_stat(struct fsdom *d, uint32_t ino, struct stream_stat *st)
 	return 0;
 }
 
-static int m_read(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32_t len)
-{
-	struct mnode *n = node(d, ino);
-	if (!n)
-		return -ENOENT;
-	if (is_dir(n))
-		return -EISDIR;
-	if (off >= n->size)
-		return 0;
-	if (len > n->size - off)
-		len = n->size - off;
-	memcpy(buf, n->data + off, len);
-	return (int)len;
-}
-
 static int m_peek(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len, const void **at)
 {
 	struct mnode *n = node(d, ino);
@@ -163,6 +148,15 @@ static int m_peek(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len, con
 		return 0;
 	*at = n->data + off;
 	return (int)(len < n->size - off ? len : n->size - off);
+}
+
+static int m_read(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32_t len)
+{
+	const void *at;
+	int n = m_peek(d, ino, off, len, &at);
+	if (n > 0)
+		memcpy(buf, at, (size_t)n);
+	return n;
 }
 
 /* Makes room for size bytes (zeros past the old end). */
@@ -189,25 +183,10 @@ static int grow(struct fsdom *d, struct mnode *n, uint32_t size)
 	return 0;
 }
 
-static int m_write(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf, uint32_t len)
-{
-	struct mnode *n = node(d, ino);
-	if (!n)
-		return -ENOENT;
-	if (is_dir(n))
-		return -EISDIR;
-	if (off + len < off || off + len > 0x7fffffffu)
-		return -EFBIG;
-	int err = grow(d, n, off + len);
-	if (err < 0)
-		return err;
-	memcpy(n->data + off, buf, len);
-	if (off + len > n->size)
-		n->size = off + len;
-	n->mtime = ++fs_of(d)->clock;
-	return (int)len;
-}
-
+/* Writes len bytes at off that fill(ctx, at, len) puts in place: the
+ * file grows first (zeros past its end that nobody sees yet); if fill
+ * fails the size stays, and bytes it left half written inside the file
+ * are the file's (its mtime moves). */
 static int m_write_with(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len,
                         int (*fill)(void *ctx, void *at, uint32_t len), void *ctx)
 {
@@ -218,11 +197,11 @@ static int m_write_with(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t le
 		return -EISDIR;
 	if (off + len < off || off + len > 0x7fffffffu)
 		return -EFBIG;
-	int err = grow(d, n, off + len); /* past size: zeros nobody sees yet */
+	int err = grow(d, n, off + len);
 	if (err == 0)
 		err = fill(ctx, n->data + off, len);
 	if (err < 0) {
-		if (off < n->size) /* what fill left half done is still the file's */
+		if (off < n->size)
 			n->mtime = ++fs_of(d)->clock;
 		return err;
 	}
@@ -230,6 +209,17 @@ static int m_write_with(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t le
 		n->size = off + len;
 	n->mtime = ++fs_of(d)->clock;
 	return (int)len;
+}
+
+static int fill_copy(void *ctx, void *at, uint32_t len)
+{
+	memcpy(at, ctx, len);
+	return 0;
+}
+
+static int m_write(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf, uint32_t len)
+{
+	return m_write_with(d, ino, off, len, fill_copy, (void *)(uintptr_t)buf);
 }
 
 static int m_truncate(struct fsdom *d, uint32_t ino, uint32_t size)

@@ -38,34 +38,11 @@
 
 extern char **environ;
 
+#define BENCH_PREFIX "lbench"
+#include "user/bench.h" /* MEASURE and report, as Sprig's rows */
+
 #define FILE_BYTES (1024 * 1024) /* the file fs_read and fs_write run over */
 #define BLOCK      4096
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
-static void report(const char *name, unsigned bytes, unsigned iters, uint64_t ticks)
-{
-	printf("lbench: %s,%u,%u,%llu\n", name, bytes, iters,
-	       (unsigned long long)((ticks + iters / 2) / iters));
-}
-
-/* Times iters runs of stmt after eight unmeasured ones (as user/bench.h). */
-#define MEASURE(name, bytes, iters, stmt)                                                          \
-	do {                                                                                       \
-		for (int w_ = 0; w_ < 8; w_++) {                                                   \
-			stmt;                                                                      \
-		}                                                                                  \
-		uint64_t t0_ = rdtsc();                                                            \
-		for (unsigned i_ = 0; i_ < (iters); i_++) {                                        \
-			stmt;                                                                      \
-		}                                                                                  \
-		report(name, bytes, iters, rdtsc() - t0_);                                         \
-	} while (0)
 
 /* Mounts what the rows need and makes the serial console fds 0, 1, 2.
  * Before that there is nowhere to say what went wrong: -1 powers off. */
