@@ -17,7 +17,7 @@
  *
  * Not thread-safe by itself: the ext2 domain's lock covers every call.
  *
- * Entry points: cache_init, cache_read, cache_write, cache_sync,
+ * Entry points: cache_init, cache_read, cache_peek, cache_write, cache_sync,
  * cache_age, cache_stat.
  */
 #include <errno.h>
@@ -254,6 +254,26 @@ int cache_read(void *ctx, uint64_t off, void *buf, uint32_t len)
 			return err;
 		memcpy(buf, b->data + at, n);
 	}
+	return 0;
+}
+
+/* Where the len bytes at off are in the cache, read in if need be; they
+ * must lie in one block (-EINVAL otherwise). *at stays valid until the
+ * next call into the cache. 0 or -errno. */
+int cache_peek(void *ctx, uint64_t off, uint32_t len, const void **at)
+{
+	(void)ctx;
+	uint32_t in, n;
+	if (!in_range(off, len))
+		return -EIO;
+	uint64_t blk = piece(off, len, &in, &n);
+	if (n < len)
+		return -EINVAL;
+	int err = 0;
+	struct cblock *b = get(blk, 0, &err);
+	if (!b)
+		return err;
+	*at = b->data + in;
 	return 0;
 }
 

@@ -31,6 +31,7 @@ struct cache_dev {
  * (whole cache blocks). */
 void cache_init(const struct cache_dev *dev, uint64_t *bytes);
 int cache_read(void *ctx, uint64_t off, void *buf, uint32_t len);
+int cache_peek(void *ctx, uint64_t off, uint32_t len, const void **at);
 int cache_write(void *ctx, uint64_t off, const void *buf, uint32_t len);
 int cache_sync(void); /* every dirty block, then the device's own cache */
 int cache_age(void);  /* the dirty blocks 30 seconds old */

@@ -1286,6 +1286,32 @@ int ext2_read(struct ext2 *fs, uint32_t ino, uint64_t off, void *buf, uint32_t l
 	return (int)done;
 }
 
+int ext2_peek(struct ext2 *fs, uint32_t ino, uint64_t off, uint32_t len, const void **at)
+{
+	static const char zeros[4096]; /* a hole's bytes */
+	struct ext2_inode_disk in;
+	if (!fs->dev.peek || fs->bsize > sizeof zeros)
+		return -ENOSYS;
+	int r = file_load(fs, ino, &in);
+	if (r)
+		return r;
+	uint64_t size = inode_size(&in);
+	if (off >= size)
+		return 0;
+	if (len > size - off)
+		len = (uint32_t)(size - off);
+	uint32_t boff = (uint32_t)off & (fs->bsize - 1), pb;
+	if (len > fs->bsize - boff)
+		return -ENOSYS;
+	int fresh;
+	if ((r = bmap(fs, ino, &in, (uint32_t)(off >> fs->bshift), 0, &pb, &fresh)))
+		return r == -EFBIG ? -EIO : r;
+	*at = zeros;
+	if (pb && (r = fs->dev.peek(fs->dev.ctx, blk_off(fs, pb) + boff, len, at)))
+		return r;
+	return (int)len;
+}
+
 /* Writes one block's part of a write: a new block gets zeros around it. */
 static int write_piece(struct ext2 *fs, uint32_t pb, int fresh, uint32_t boff, const void *src,
                        uint32_t n)

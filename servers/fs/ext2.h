@@ -52,6 +52,9 @@ struct ext2_dev {
 	int (*read)(void *ctx, uint64_t off, void *buf, uint32_t len);
 	int (*write)(void *ctx, uint64_t off, const void *buf, uint32_t len);
 	uint32_t (*now)(void *ctx);
+	/* optional: where len bytes at off are in memory (a cache's block:
+	 * they lie in one), read in if need be, till the next call: 0, -errno */
+	int (*peek)(void *ctx, uint64_t off, uint32_t len, const void **at);
 };
 
 /* A mounted file system. The fields are read-only to callers. */
@@ -135,6 +138,11 @@ int ext2_setattr(struct ext2 *fs, uint32_t ino, const struct ext2_setattr *a);
  * the file, 0 past it); holes read as zeros. -EISDIR, -EINVAL (not a
  * regular file). */
 int ext2_read(struct ext2 *fs, uint32_t ino, uint64_t off, void *buf, uint32_t len);
+/* Where up to len bytes of file ino at off are in memory, to be read in
+ * place, as long as they lie in one block: how many (0 at the end) and
+ * *at, valid till the next call; -ENOSYS when they cannot be had so (the
+ * device has no peek, or they span blocks): then ext2_read. */
+int ext2_peek(struct ext2 *fs, uint32_t ino, uint64_t off, uint32_t len, const void **at);
 
 /* Writes len bytes at off, extending the file (a gap becomes a hole).
  * Returns how many were written: fewer only when the disk filled, -ENOSPC

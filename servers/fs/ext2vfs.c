@@ -76,6 +76,11 @@ static int x_read(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32
 	return ext2_read(fs_of(d), ino, off, buf, len);
 }
 
+static int x_peek(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len, const void **at)
+{
+	return ext2_peek(fs_of(d), ino, off, len, at);
+}
+
 static int x_write(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf, uint32_t len)
 {
 	return ext2_write(fs_of(d), ino, off, buf, len);
@@ -298,7 +303,7 @@ static uint64_t ticks(void *ctx, uint32_t *hz)
 	return t.ticks;
 }
 
-static const struct vfs_ops ext2_vfs = {x_lookup, x_stat,     x_read,   NULL,       x_write,
+static const struct vfs_ops ext2_vfs = {x_lookup, x_stat,     x_read,   x_peek,     x_write,
                                         NULL,     x_truncate, x_create, x_readlink, x_link,
                                         x_unlink, x_rmdir,    x_rename, x_readdir,  x_statfs,
                                         x_sync,   x_hold,     x_release};
@@ -319,7 +324,9 @@ int ext2vfs_init(struct fsdom *d, const char *prefix, int disk)
 	uint64_t bytes;
 	struct cache_dev dev = {NULL, info.sectors, disk_read, disk_write, disk_flush, ticks};
 	cache_init(&dev, &bytes);
-	err = ext2_mount(&e->fs, &(struct ext2_dev){NULL, bytes, cache_read, cache_write, now}, 0);
+	err = ext2_mount(&e->fs,
+	                 &(struct ext2_dev){NULL, bytes, cache_read, cache_write, now, cache_peek},
+	                 0);
 	if (err < 0) {
 		printf("fs: the disk holds no ext2 file system I can use: %s\n",
 		       e->fs.why ? e->fs.why : strerror(-err));

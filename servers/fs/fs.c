@@ -214,8 +214,9 @@ static int file_read(struct stream *s, struct door_io *io)
 		return -EBADF;
 	dlock(s->d);
 	const void *at = NULL;
-	int n = s->d->ops->peek ? s->d->ops->peek(s->d, s->ino, s->pos, io->out_cap, &at)
-	                        : s->d->ops->read(s->d, s->ino, s->pos, io->out, io->out_cap);
+	int n = s->d->ops->peek ? s->d->ops->peek(s->d, s->ino, s->pos, io->out_cap, &at) : -ENOSYS;
+	if (n == -ENOSYS) /* not in one piece of memory: copied here */
+		at = NULL, n = s->d->ops->read(s->d, s->ino, s->pos, io->out, io->out_cap);
 	if (n > 0) {
 		s->pos += (uint32_t)n;
 		io->out_size = (uint32_t)n;

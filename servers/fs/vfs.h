@@ -20,7 +20,8 @@ struct vfs_ops {
 	int (*read)(struct fsdom *d, uint32_t ino, uint32_t off, void *buf, uint32_t len);
 	/* optional: where up to len bytes at off are, to answer a read in
 	 * place (they stay put while the domain's lock is held): how many
-	 * there are (0 at the end), and *at */
+	 * there are (0 at the end), and *at; -ENOSYS: not in one piece of
+	 * memory (then read) */
 	int (*peek)(struct fsdom *d, uint32_t ino, uint32_t off, uint32_t len, const void **at);
 	int (*write)(struct fsdom *d, uint32_t ino, uint32_t off, const void *buf, uint32_t len);
 	/* optional: write len bytes at off that fill(ctx, at, len) puts at

@@ -220,6 +220,23 @@ static void test_hits_and_misses(void **state)
 	assert_int_equal(s.dirty, 0);
 }
 
+/* cache_peek: the bytes in place, a miss read in, and nothing across a
+ * block's end or the disk's. */
+static void test_peek(void **state)
+{
+	(void)state;
+	const void *at = NULL;
+	assert_int_equal(cache_peek(NULL, CACHE_BLOCK + 10, 100, &at), 0);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(((const uint8_t *)at)[i], pattern(CACHE_BLOCK + 10 + (size_t)i));
+	assert_int_equal(stat_now().misses, 1);
+	assert_int_equal(cache_peek(NULL, CACHE_BLOCK, CACHE_BLOCK, &at), 0);
+	assert_int_equal(stat_now().hits, 1);
+	assert_int_equal(cache_peek(NULL, CACHE_BLOCK - 1, 2, &at), -EINVAL);
+	assert_int_equal(cache_peek(NULL, (uint64_t)1 << 40, 1, &at), -EIO);
+	assert_int_equal(reads, 1);
+}
+
 static void test_bounds(void **state)
 {
 	(void)state;
@@ -709,6 +726,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup(test_hits_and_misses, setup),
 	        cmocka_unit_test_setup(test_bounds, setup),
+	        cmocka_unit_test_setup(test_peek, setup),
 	        cmocka_unit_test_setup(test_read_after_write, setup),
 	        cmocka_unit_test_setup(test_partial_writes, setup),
 	        cmocka_unit_test_setup(test_age, setup),

@@ -75,6 +75,21 @@ static int memdev_read(void *ctx, uint64_t off, void *buf, uint32_t len)
 	return 0;
 }
 
+/* The device's bytes in place, as the block cache gives them: one ext2
+ * block at most (a cache block holds whole ones). */
+static int memdev_peek(void *ctx, uint64_t off, uint32_t len, const void **at)
+{
+	struct memdev *m = ctx;
+	memdev_check(m, off, len, "peek");
+	if (len > 4096 || off / 4096 != (off + len - 1) / 4096)
+		fail_msg("peek of %u bytes at %llu: more than a cache block", len,
+		         (unsigned long long)off);
+	if (m->fail)
+		return -EIO;
+	*at = m->data + off;
+	return 0;
+}
+
 static int memdev_write(void *ctx, uint64_t off, const void *buf, uint32_t len)
 {
 	struct memdev *m = ctx;
@@ -95,7 +110,7 @@ static uint32_t memdev_now(void *ctx)
 
 static struct ext2_dev memdev_dev(struct memdev *m)
 {
-	return (struct ext2_dev){m, m->size, memdev_read, memdev_write, memdev_now};
+	return (struct ext2_dev){m, m->size, memdev_read, memdev_write, memdev_now, memdev_peek};
 }
 
 static char *path_of(const char *name)
@@ -313,12 +328,32 @@ static void write_pattern(struct ext2 *fs, uint32_t ino, uint64_t off, size_t n,
 	free(buf);
 }
 
+/* ext2_peek gives [off, off+n) as ext2_read does, a block at a time, and
+ * refuses a range across blocks. */
+static void check_peek(struct ext2 *fs, uint32_t ino, uint64_t off, size_t n, const uint8_t *want)
+{
+	for (size_t done = 0; done < n;) {
+		uint64_t pos = off + done;
+		uint32_t in_block = fs->bsize - (uint32_t)(pos & (fs->bsize - 1));
+		uint32_t k = n - done < in_block ? (uint32_t)(n - done) : in_block;
+		const void *at = NULL;
+		int r = ext2_peek(fs, ino, pos, k, &at);
+		if (r != (int)k || memcmp(at, want + done, k))
+			fail_msg("peek ino %u at %llu: %d, or other bytes than read's", ino,
+			         (unsigned long long)pos, r);
+		if (k == in_block && done + k < n)
+			assert_int_equal(ext2_peek(fs, ino, pos, k + 1, &at), -ENOSYS);
+		done += k;
+	}
+}
+
 /* The file's bytes [off, off+n) are the pattern (seed < 0: zeros). */
 static void check_bytes(struct ext2 *fs, uint32_t ino, uint64_t off, size_t n, int seed)
 {
 	uint8_t *buf = malloc(n + 1);
 	int r = ext2_read(fs, ino, off, buf, (uint32_t)n);
 	assert_int_equal(r, (int)n);
+	check_peek(fs, ino, off, n, buf);
 	for (size_t i = 0; i < n; i++) {
 		uint8_t want = seed < 0 ? 0 : pattern(off + i, (unsigned)seed);
 		if (buf[i] != want)
