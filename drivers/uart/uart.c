@@ -299,7 +299,7 @@ int main(void)
 	}
 	door_bind_remote(&con.proc, sprig_start_door);
 	int notices = door_create(irq_proc, NULL, 0);
-	int stream = door_create(stream_dispatch, &console, 0);
+	int stream = door_create_mixed(stream_fast, stream_dispatch, &console, 0);
 	if (notices < 0 || stream < 0 || door_pool_start(4) < 0) {
 		printf("uart: cannot serve: %d %d\n", notices, stream);
 		return 1;

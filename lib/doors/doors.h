@@ -211,6 +211,7 @@ door_call_small(int id, const void *in, uint32_t isize, void *out, uint32_t osiz
 /* server.c */
 int door_create(door_proc_t proc, void *cookie, uint32_t flags);
 int door_create_fast(door_fast_proc_t proc, void *cookie);
+int door_create_mixed(door_fast_proc_t fast, door_proc_t proc, void *cookie, uint32_t flags);
 int door_pool_start(int nthreads);
 int door_pool_threads(void);
 int door_free(int id);     /* closes a door this domain serves and frees its slot */
@@ -317,6 +318,7 @@ struct door_io {
 	DOOR_IFACE_CAT(X, DOOR_IFACE_PICK(__VA_ARGS__, _IO, _FIXED, -))(__VA_ARGS__)
 
 #define DOOR_IFACE_FIELD(...) DOOR_IFACE_SEL(DOOR_IFACE_FIELD, __VA_ARGS__)
+#define DOOR_IFACE_FAST(...)  DOOR_IFACE_SEL(DOOR_IFACE_FAST, __VA_ARGS__)
 #define DOOR_IFACE_STUB(...)  DOOR_IFACE_SEL(DOOR_IFACE_STUB, __VA_ARGS__)
 #define DOOR_IFACE_CASE(...)  DOOR_IFACE_SEL(DOOR_IFACE_CASE, __VA_ARGS__)
 
@@ -381,6 +383,28 @@ struct door_io {
 			*out = r.out;                                                              \
 		return r.status;                                                                   \
 	}
+
+/* In iface##_fast: a fixed operation whose call and reply fit in the four
+ * words, served in place (sizes are constants: the others fold away). */
+#define DOOR_IFACE_FAST_FIXED(iface, op, num, IN, OUT)                                             \
+	case num: {                                                                                \
+		struct {                                                                           \
+			uint32_t op;                                                               \
+			IN in;                                                                     \
+		} m;                                                                               \
+		struct {                                                                           \
+			int32_t status;                                                            \
+			OUT out;                                                                   \
+		} r;                                                                               \
+		if (sizeof m > DOOR_FAST_MAX || sizeof r > DOOR_FAST_MAX || size != sizeof m)      \
+			break;                                                                     \
+		__builtin_memcpy(&m, w, sizeof m <= DOOR_FAST_MAX ? sizeof m : 0);                 \
+		__builtin_memset(&r, 0, sizeof r);                                                 \
+		r.status = ops->op(s->obj, &m.in, &r.out);                                         \
+		__builtin_memcpy(w, &r, sizeof r <= DOOR_FAST_MAX ? sizeof r : 0);                 \
+		return sizeof r;                                                                   \
+	}
+#define DOOR_IFACE_FAST_IO(iface, op, num, IN, OUT, iotag) /* never in registers */
 
 #define DOOR_IFACE_CASE_FIXED(iface, op, num, IN, OUT)                                             \
 	case num: {                                                                                \
@@ -460,6 +484,22 @@ void door_release_word(uint32_t *word); /* as door_result_t.release: 0, a waiter
 		door_drop_received(req); /* refused: the doors it brought go */                    \
 		rep->data = &bad;                                                                  \
 		rep->size = sizeof bad;                                                            \
+	}                                                                                          \
+	/* The fast procedure of a door made with door_create_mixed(iface##_fast,                  \
+	 * iface##_dispatch, ...): the small fixed operations, in the four                         \
+	 * words, without a door_request; any other message in registers (no                       \
+	 * stub sends one) is refused as the dispatcher refuses what it does                       \
+	 * not know. */                                                                            \
+	static inline DOOR_FAST_PROC uint32_t iface##_fast(void *cookie, uint32_t w[4],            \
+	                                                   uint32_t size)                          \
+	{                                                                                          \
+		const struct door_served *s = cookie;                                              \
+		const struct iface##_ops *ops = s->ops;                                            \
+		switch (size >= sizeof(uint32_t) ? w[0] : 0) {                                     \
+			OPS(DOOR_IFACE_FAST)                                                       \
+		}                                                                                  \
+		w[0] = (uint32_t)-EINVAL;                                                          \
+		return sizeof(int32_t);                                                            \
 	}
 
 #endif

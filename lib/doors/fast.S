@@ -14,13 +14,15 @@
  * E, so the next call starts where this one did. A return that fails comes
  * back here; door_return_failed() gives the registers to try next.
  *
- * door_fast_server_entry: the entry of a door made by door_create_fast
- * (datum = its struct door_obj: cookie at 0, fast procedure at 4). A plain
+ * door_fast_server_entry: the entry of a door made by door_create_fast or
+ * door_create_mixed (datum = its struct door_obj: cookie at 0, fast
+ * procedure at 4, general procedure, for a mixed door, at 8). A plain
  * fast call (ecx = size | DOOR_ENTRY_REGS and nothing else) runs the
  * procedure here: the words go on the stack, proc(cookie, words, size) in
  * eax edx ecx (regparm), the reply's words come back off the stack into
  * ebx esi edi ebp and the fast return goes with eax = its size. Any other
- * entry (a general call, a depleted pool) goes to door_server_entry.
+ * entry (a general call, a depleted pool) goes to door_dispatch for a
+ * mixed door, else to door_fast_dispatch.
  */
 #define DOOR_FAST_MAX        16         /* sprig/door.h, which is C */
 #define DOOR_ENTRY_REGS      0x01000000
@@ -89,5 +91,9 @@ door_fast_server_entry:
 	movl $3b, %edx                 /* only errors come back, as above */
 	sysenter
 5:	xorl $DOOR_ENTRY_REGS, %ecx    /* as it came */
+	cmpl $0, 8(%eax)               /* door_create_mixed: its general procedure */
+	jne 6f
 	DISPATCH door_fast_dispatch
+	jmp 2b
+6:	DISPATCH door_dispatch
 	jmp 2b

@@ -11,9 +11,9 @@
  * other call to it comes through door_fast_dispatch, and every call to any
  * other door through door_dispatch.
  *
- * Entry points: door_create, door_create_fast, door_free, door_cookie, door_pool_start,
- * door_pool_threads; door_dispatch, door_fast_dispatch and
- * door_return_failed (from fast.S).
+ * Entry points: door_create, door_create_fast, door_create_mixed, door_free, door_cookie,
+ * door_pool_start, door_pool_threads; door_dispatch, door_fast_dispatch and door_return_failed
+ * (from fast.S).
  */
 #include "lib/doors/doors.h"
 
@@ -27,8 +27,9 @@ struct door_obj {
 	door_proc_t proc;      /* the procedure, when fast is NULL */
 	struct door_obj *next_free;
 };
-_Static_assert(offsetof(struct door_obj, cookie) == 0 && offsetof(struct door_obj, fast) == 4,
-               "fast.S reads the cookie and the fast procedure there");
+_Static_assert(offsetof(struct door_obj, cookie) == 0 && offsetof(struct door_obj, fast) == 4 &&
+                       offsetof(struct door_obj, proc) == 8,
+               "fast.S reads the cookie and the fast and general procedures there");
 _Static_assert(DOOR_ENTRY_REGS == 0x01000000 && DOOR_FAST_SIZE_SHIFT == 24 &&
                        (DOOR_FAST | DOOR_FAST_RETURN) == 0xc0000000,
                "fast.S's copies of sprig/door.h");
@@ -120,6 +121,16 @@ int door_create(door_proc_t proc, void *cookie, uint32_t flags)
 int door_create_fast(door_fast_proc_t proc, void *cookie)
 {
 	return create(NULL, proc, cookie, 0);
+}
+
+/* A door whose plain fast calls (at most 16 bytes in registers, no doors)
+ * run fast(cookie, ...) at once, as door_create_fast's do, and whose every
+ * other call, and its unreferenced notification, go to proc(cookie, ...),
+ * as door_create's do: for an interface, iface##_fast and
+ * iface##_dispatch. Returns its id or -errno. */
+int door_create_mixed(door_fast_proc_t fast, door_proc_t proc, void *cookie, uint32_t flags)
+{
+	return create(proc, fast, cookie, flags);
 }
 
 /* The cookie of a door this domain serves (door_create's), or NULL: what

@@ -122,7 +122,7 @@ static int stream_new(int kind, struct fsdom *d, uint32_t ino, uint32_t flags, s
 	if (!s)
 		return -ENOMEM;
 	*s = (struct stream){{&stream_impl, s, stream_unref}, -1, kind, d, ino, 0, flags, p};
-	s->door = door_create(stream_dispatch, &s->served, DOOR_UNREF);
+	s->door = door_create_mixed(stream_fast, stream_dispatch, &s->served, DOOR_UNREF);
 	if (s->door < 0) {
 		int err = s->door;
 		free(s);

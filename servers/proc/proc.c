@@ -142,7 +142,7 @@ static int launch(struct process *p, struct process *from, int dom, uint32_t eip
 		return err;
 	if (p->door < 0) {
 		p->served = (struct door_served){&proc_impl, p, NULL};
-		p->door = door_create(proc_dispatch, &p->served, 0);
+		p->door = door_create_mixed(proc_fast, proc_dispatch, &p->served, 0);
 		if (p->door < 0)
 			return p->door;
 	}

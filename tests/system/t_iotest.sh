@@ -7,7 +7,7 @@
 boot iotest --modules "build/user/iotest.elf server,build/user/iotest.elf client" \
 	--append poweroff=idle
 expect '^iotest server: serving iotest.notes$'
-expect '^iotest client: 38 checks, 0 failed$'
+expect '^iotest client: 39 checks, 0 failed$'
 expect_not 'FAILED'
 expect_not panic
 expect_frames_balanced
