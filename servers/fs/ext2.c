@@ -1256,17 +1256,33 @@ static int file_load(struct ext2 *fs, uint32_t ino, struct ext2_inode_disk *in)
 	return IS_REG(in) ? 0 : -EINVAL;
 }
 
+/* A regular file for reading at off: *in loaded, and *len cut to the
+ * bytes there are (0 at or past its end). */
+static int file_span(struct ext2 *fs, uint32_t ino, struct ext2_inode_disk *in, uint64_t off,
+                     uint32_t *len)
+{
+	int r = file_load(fs, ino, in);
+	if (r)
+		return r;
+	uint64_t size = inode_size(in);
+	*len = off >= size ? 0 : *len > size - off ? (uint32_t)(size - off) : *len;
+	return 0;
+}
+
+/* The block under byte pos of a file being read (0: a hole). */
+static int read_map(struct ext2 *fs, uint32_t ino, struct ext2_inode_disk *in, uint64_t pos,
+                    uint32_t *pb)
+{
+	int fresh, r = bmap(fs, ino, in, (uint32_t)(pos >> fs->bshift), 0, pb, &fresh);
+	return r == -EFBIG ? -EIO : r;
+}
+
 int ext2_read(struct ext2 *fs, uint32_t ino, uint64_t off, void *buf, uint32_t len)
 {
 	struct ext2_inode_disk in;
-	int r = file_load(fs, ino, &in);
+	int r = file_span(fs, ino, &in, off, &len);
 	if (r)
 		return r;
-	uint64_t size = inode_size(&in);
-	if (off >= size)
-		return 0;
-	if (len > size - off)
-		len = (uint32_t)(size - off);
 	if (len > 0x7fffffff)
 		len = 0x7fffffff;
 	uint32_t done = 0;
@@ -1274,9 +1290,8 @@ int ext2_read(struct ext2 *fs, uint32_t ino, uint64_t off, void *buf, uint32_t l
 		uint64_t pos = off + done;
 		uint32_t boff = (uint32_t)pos & (fs->bsize - 1), pb;
 		uint32_t n = fs->bsize - boff < len - done ? fs->bsize - boff : len - done;
-		int fresh;
-		if ((r = bmap(fs, ino, &in, (uint32_t)(pos >> fs->bshift), 0, &pb, &fresh)))
-			return r == -EFBIG ? -EIO : r;
+		if ((r = read_map(fs, ino, &in, pos, &pb)))
+			return r;
 		if (pb == 0)
 			memset((char *)buf + done, 0, n);
 		else if ((r = dev_read(fs, blk_off(fs, pb) + boff, (char *)buf + done, n)))
@@ -1292,20 +1307,14 @@ int ext2_peek(struct ext2 *fs, uint32_t ino, uint64_t off, uint32_t len, const v
 	struct ext2_inode_disk in;
 	if (!fs->dev.peek || fs->bsize > sizeof zeros)
 		return -ENOSYS;
-	int r = file_load(fs, ino, &in);
-	if (r)
+	int r = file_span(fs, ino, &in, off, &len);
+	if (r || !len)
 		return r;
-	uint64_t size = inode_size(&in);
-	if (off >= size)
-		return 0;
-	if (len > size - off)
-		len = (uint32_t)(size - off);
 	uint32_t boff = (uint32_t)off & (fs->bsize - 1), pb;
 	if (len > fs->bsize - boff)
 		return -ENOSYS;
-	int fresh;
-	if ((r = bmap(fs, ino, &in, (uint32_t)(off >> fs->bshift), 0, &pb, &fresh)))
-		return r == -EFBIG ? -EIO : r;
+	if ((r = read_map(fs, ino, &in, off, &pb)))
+		return r;
 	*at = zeros;
 	if (pb && (r = fs->dev.peek(fs->dev.ctx, blk_off(fs, pb) + boff, len, at)))
 		return r;
