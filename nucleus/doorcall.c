@@ -136,27 +136,25 @@ static struct sysregs *parked_regs(struct thread *t)
 	return (struct sysregs *)thread_trapframe(t);
 }
 
-/* Moves size bytes from src to dst: by sharing pages when both are page
- * aligned and there is at least a page (the tail is copied), else by one
- * copy. */
-static int move_data(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
-                     uint32_t size)
-{
-	if (((dst_va | src_va) & PAGE_MASK) || size < PAGE_SIZE)
-		return vmm_copy(dst, dst_va, src, src_va, size);
-	uint32_t full = size & ~PAGE_MASK;
-	int err = vmm_share(dst, dst_va, src, src_va, full >> PAGE_SHIFT);
-	if (err || full == size)
-		return err;
-	return vmm_copy(dst, dst_va + full, src, src_va + full, size - full);
-}
-
 /* The bytes move_data copies, rather than shares, moving size bytes. */
 static uint32_t copied_by_move(uint32_t dst_va, uint32_t src_va, uint32_t size)
 {
 	if (((dst_va | src_va) & PAGE_MASK) || size < PAGE_SIZE)
 		return size;
 	return size & PAGE_MASK;
+}
+
+/* Moves size bytes from src to dst: by sharing pages when both are page
+ * aligned and there is at least a page (the tail is copied), else by one
+ * copy. */
+static int move_data(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
+                     uint32_t size)
+{
+	uint32_t copied = copied_by_move(dst_va, src_va, size), full = size - copied;
+	int err = full ? vmm_share(dst, dst_va, src, src_va, full >> PAGE_SHIFT) : 0;
+	if (err || !copied)
+		return err;
+	return vmm_copy(dst, dst_va + full, src, src_va + full, copied);
 }
 
 /* Moves the bytes of src's two pieces, in order, into dst's two pieces, in
@@ -715,12 +713,13 @@ slow:
 }
 
 /* A door_pieces_t at argp into c's request, whose arg and tails are laid
- * out as one. */
-static __attribute__((noinline)) int pieces_in(struct thread *c, uint32_t argp)
+ * out as one; flags say whether the tail is to be pulled. */
+static __attribute__((noinline)) int pieces_in(struct thread *c, uint32_t argp, uint32_t flags)
 {
 	struct door_request *rq = &c->dt.req;
 	if (copy_in(&c->dom->as, &rq->arg, argp, sizeof(door_pieces_t)) < 0)
 		return -EFAULT;
+	rq->pull = (flags & DOOR_CALL_PULL) != 0;
 	return rq->tail_size > DOOR_BULK_MAX ? -E2BIG : 0;
 }
 _Static_assert(offsetof(struct door_request, tail) - offsetof(struct door_request, arg) ==
@@ -742,15 +741,15 @@ int door_sys_call(int id, uint32_t argp, uint32_t flags, int mode)
 		return -EINVAL;
 	struct door_request *rq = &c->dt.req;
 	if (unlikely(flags)) {
-		int err = pieces_in(c, argp);
+		int err = pieces_in(c, argp, flags);
 		if (err)
 			return err;
 	} else {
 		if (copy_in(&c->dom->as, &rq->arg, argp, sizeof rq->arg) < 0)
 			return -EFAULT;
 		rq->tail_size = rq->rtail_size = 0; /* no tails: their addresses mean nothing */
+		rq->pull = 0;
 	}
-	rq->pull = (flags & DOOR_CALL_PULL) != 0;
 	const door_arg_t *a = &rq->arg;
 	if (a->data_size > DOOR_BULK_MAX - rq->tail_size || a->desc_num > DOOR_DESC_MAX)
 		return -E2BIG;

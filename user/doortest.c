@@ -603,8 +603,7 @@ static void check_pull(void)
 		                   sizes[i],
 		                   NULL,
 		                   0};
-		int e = sprig_syscall(SYS_DOOR_CALL, (uint32_t)pull, (uint32_t)(uintptr_t)&x,
-		                      DOOR_CALL_PIECES | DOOR_CALL_PULL, 0);
+		int e = door_call_pull(pull, &x);
 		char what[80];
 		snprintf(what, sizeof what, "a pulled tail of %u bytes", sizes[i]);
 		check(what,
@@ -627,8 +626,7 @@ static void check_pull(void)
 	                   64,
 	                   NULL,
 	                   0};
-	e = sprig_syscall(SYS_DOOR_CALL, (uint32_t)pull, (uint32_t)(uintptr_t)&x,
-	                  DOOR_CALL_PIECES | DOOR_CALL_PULL, 0);
+	e = door_call_pull(pull, &x);
 	check("a pulled tail in nucleus memory: the server's pull gets EFAULT",
 	      e == 0 && p.sum == (uint32_t)-EFAULT, "error %d answer %d", e, (int)p.sum);
 	e = sprig_syscall(SYS_DOOR_CALL, (uint32_t)pull, (uint32_t)(uintptr_t)&x, DOOR_CALL_PULL,

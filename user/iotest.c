@@ -354,8 +354,7 @@ static void hostile(int dir)
 		uint32_t op, off, out_cap;
 	} rq = {3, 0, 16};
 	door_pieces_t x = {{&rq, sizeof rq, NULL, 0, rep, sizeof rep, NULL, 0}, msg, 4, NULL, 0};
-	err = sprig_syscall(SYS_DOOR_CALL, (uint32_t)dir, (uint32_t)(uintptr_t)&x,
-	                    DOOR_CALL_PIECES | DOOR_CALL_PULL, 0);
+	err = door_call_pull(dir, &x);
 	check("hostile: bytes to pull for an operation that does not pull: refused",
 	      err == 0 && rep[0] == -EINVAL, err);
 

@@ -3,9 +3,9 @@
  * The client side of doors: the general call entry (door_call itself is
  * inline in doors.h), and thin wrappers for the other door calls.
  *
- * Entry points: door_call_general, door_call_pieces, door_pull, door_words_load, door_words_store,
- * door_info, door_revoke, door_dup, door_close, shuttle_info,
- * name_publish, name_lookup.
+ * Entry points: door_call_general, door_call_pieces, door_call_pull, door_pull, door_words_load,
+ * door_words_store, door_info, door_revoke, door_dup, door_close, shuttle_info, name_publish,
+ * name_lookup.
  */
 #include "lib/doors/doors.h"
 
@@ -27,6 +27,14 @@ int door_pull(uint32_t off, void *dst, uint32_t n)
 int door_call_pieces(int id, door_pieces_t *p)
 {
 	return sprig_syscall(SYS_DOOR_CALL, (uint32_t)id, U32(p), DOOR_CALL_PIECES, 0);
+}
+
+/* The same, the tail left with the caller for the server to pull
+ * (DOOR_CALL_PULL). */
+int door_call_pull(int id, door_pieces_t *p)
+{
+	return sprig_syscall(SYS_DOOR_CALL, (uint32_t)id, U32(p), DOOR_CALL_PIECES | DOOR_CALL_PULL,
+	                     0);
 }
 
 /* The fast call's words for sizes other than 0 and 16 (door_call). */

@@ -68,6 +68,7 @@ typedef DOOR_FAST_PROC uint32_t (*door_fast_proc_t)(void *cookie, uint32_t w[4],
 /* call.c */
 int door_call_general(int id, door_arg_t *arg);     /* never the fast entry */
 int door_call_pieces(int id, door_pieces_t *p);     /* a tail each way; general entry */
+int door_call_pull(int id, door_pieces_t *p);       /* ... the tail pulled by the server */
 int door_pull(uint32_t off, void *dst, uint32_t n); /* of the caller's tail: n or -errno */
 int door_info(int id, door_info_t *info);
 int door_revoke(int id);
@@ -196,7 +197,8 @@ door_call_small(int id, const void *in, uint32_t isize, void *out, uint32_t osiz
 	int n = door_fast_trap(DOOR_FAST | (uint32_t)id | isize << DOOR_FAST_SIZE_SHIFT, &w0, &w1,
 	                       &w2, &w3);
 	if (__builtin_expect((uint32_t)n > osize, 0)) { /* an error, or too big */
-		*got = n >= 0 ? (uint32_t)n : n == -ERANGE ? w0 : *got;
+		if (n >= 0 || n == -ERANGE)
+			*got = n >= 0 ? (uint32_t)n : w0; /* the size needed */
 		return n >= 0 ? -ERANGE : n;
 	}
 	uint32_t r[4] = {w0, w1, w2, w3};

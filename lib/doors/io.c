@@ -63,8 +63,7 @@ int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, voi
 	const door_arg_t *a = &p.arg;
 	int err;
 	if (pull && p.tail_size)
-		err = sprig_syscall(SYS_DOOR_CALL, (uint32_t)id, (uint32_t)(uintptr_t)&p,
-		                    DOOR_CALL_PIECES | DOOR_CALL_PULL, 0);
+		err = door_call_pull(id, &p);
 	else if (p.tail_size || p.rtail_size)
 		err = door_call_pieces(id, &p);
 	else
