@@ -28,43 +28,9 @@
 
 #include "servers/fs/fs.h"
 #include "user/bench.h"
+#include "user/benchops.h"
 
 int sprig_poweroff(void);
-
-static int fork_exit_wait(void)
-{
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(0);
-	int st;
-	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? 0 : -1;
-}
-
-/* 1 MiB from a child through a pipe, read here in 4 KiB reads. */
-static int pipe_mib(void)
-{
-	static char buf[4096];
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		for (int i = 0; i < 256; i++)
-			if (write(p[1], buf, sizeof buf) != sizeof buf)
-				_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	long got = 0;
-	ssize_t n;
-	while ((n = read(p[0], buf, sizeof buf)) > 0)
-		got += n;
-	close(p[0]);
-	int st;
-	waitpid(pid, &st, 0);
-	return got == 1048576 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
 
 static int spawn_wait(void)
 {

@@ -39,7 +39,8 @@
 extern char **environ;
 
 #define BENCH_PREFIX "lbench"
-#include "user/bench.h" /* MEASURE and report, as Sprig's rows */
+#include "user/bench.h"    /* MEASURE and report, as Sprig's rows */
+#include "user/benchops.h" /* fork+exit+wait and the pipe, as procbench's */
 
 #define FILE_BYTES (1024 * 1024) /* the file fs_read and fs_write run over */
 #define BLOCK      4096
@@ -123,15 +124,6 @@ static void info(void)
 		free(names);
 }
 
-static int fork_exit_wait(void)
-{
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(0);
-	int st;
-	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? 0 : -1;
-}
-
 /* posix_spawn (glibc: clone with CLONE_VM|CLONE_VFORK, then execve) of a
  * static program that returns 0 from main, and its reaping. */
 static int spawn_wait(void)
@@ -142,33 +134,6 @@ static int spawn_wait(void)
 	if (posix_spawn(&pid, "/true", NULL, NULL, argv, environ) != 0)
 		return -1;
 	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-/* 1 MiB from a child through a pipe, read here in 4 KiB reads (the fork
- * and the wait included, as in procbench). */
-static int pipe_mib(void)
-{
-	static char buf[BLOCK];
-	int p[2];
-	if (pipe(p) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		for (int i = 0; i < FILE_BYTES / BLOCK; i++)
-			if (write(p[1], buf, sizeof buf) != sizeof buf)
-				_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	long got = 0;
-	ssize_t n;
-	while ((n = read(p[0], buf, sizeof buf)) > 0)
-		got += n;
-	close(p[0]);
-	int st;
-	waitpid(pid, &st, 0);
-	return got == FILE_BYTES && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 /* The next 4 KiB of the file, back to its start at its end. */
