@@ -27,8 +27,9 @@ static uint32_t min_u32(uint32_t a, uint32_t b)
  * nucleus, and a page-aligned io->in of a page or more goes by the bulk
  * path (its pages are shared with the server, not copied); small ones are
  * gathered here. With pull (DOOR_IO_PULL) bigger bytes sent are not sent:
- * the server copies them from io->in itself, once, where they go. Returns -errno, 0 with the whole
- * reply, or 1 when the server refused the operation and sent only a status. */
+ * the server copies them from io->in itself, once, where they go.
+ * Returns -errno, 0 with the whole reply, or 1 when the server refused
+ * the operation and sent only a status. */
 int door_io_call(int id, struct door_io *io, const void *msg, uint32_t head, void *reply,
                  uint32_t rhead, int pull)
 {

@@ -6,10 +6,11 @@
  * last idle thread has just been taken (DOOR_ENTRY_DEPLETED), up to
  * DOOR_POOL_MAX.
  *
- * A door made by door_create_fast enters at door_fast_server_entry
- * (fast.S), which runs a plain fast call's procedure on the spot; every
- * other call to it comes through door_fast_dispatch, and every call to any
- * other door through door_dispatch.
+ * A door made by door_create_fast or door_create_mixed enters at
+ * door_fast_server_entry (fast.S), which runs a plain fast call's
+ * procedure on the spot; every other call to it comes through
+ * door_fast_dispatch (door_create_fast's) or door_dispatch (a mixed
+ * door's), and every call to any other door through door_dispatch.
  *
  * Entry points: door_create, door_create_fast, door_create_mixed, door_free, door_cookie,
  * door_pool_start, door_pool_threads; door_dispatch, door_fast_dispatch and door_return_failed
