@@ -137,7 +137,7 @@ static struct sysregs *parked_regs(struct thread *t)
 }
 
 /* The bytes move_data copies, rather than shares, moving size bytes. */
-static uint32_t copied_by_move(uint32_t dst_va, uint32_t src_va, uint32_t size)
+static inline uint32_t copied_by_move(uint32_t dst_va, uint32_t src_va, uint32_t size)
 {
 	if (((dst_va | src_va) & PAGE_MASK) || size < PAGE_SIZE)
 		return size;
@@ -150,11 +150,13 @@ static uint32_t copied_by_move(uint32_t dst_va, uint32_t src_va, uint32_t size)
 static int move_data(struct aspace *dst, uint32_t dst_va, struct aspace *src, uint32_t src_va,
                      uint32_t size)
 {
-	uint32_t copied = copied_by_move(dst_va, src_va, size), full = size - copied;
-	int err = full ? vmm_share(dst, dst_va, src, src_va, full >> PAGE_SHIFT) : 0;
-	if (err || !copied)
+	if (copied_by_move(dst_va, src_va, size) == size)
+		return vmm_copy(dst, dst_va, src, src_va, size);
+	uint32_t full = size & ~PAGE_MASK;
+	int err = vmm_share(dst, dst_va, src, src_va, full >> PAGE_SHIFT);
+	if (err || full == size)
 		return err;
-	return vmm_copy(dst, dst_va + full, src, src_va + full, copied);
+	return vmm_copy(dst, dst_va + full, src, src_va + full, size - full);
 }
 
 /* Moves the bytes of src's two pieces, in order, into dst's two pieces, in
